@@ -1,0 +1,16 @@
+package dev.belay.engine;
+
+/**
+ * Service-provider interface that starts an HTTP server for an {@link EngineServer}. Core has no
+ * HTTP server of its own; {@code belay-transports} provides one on Undertow, found through
+ * {@link java.util.ServiceLoader} when it is on the class path.
+ *
+ * <pre>{@code
+ * // META-INF/services/dev.belay.engine.HttpBinding
+ * dev.belay.transport.UndertowBinding
+ * }</pre>
+ */
+public interface HttpBinding {
+  /** Starts serving {@code engine} at its path on {@code host:port} (port 0 picks a free one). */
+  Listening listen(EngineServer engine, String host, int port);
+}
