@@ -1,0 +1,90 @@
+package dev.belay.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a Node script from {@code src/test/node} with the official clients installed there, and
+ * returns what it printed. When Node is missing the test fails with a clear message (it never
+ * skips): the README's test command installs what is needed.
+ */
+public final class NodeScript {
+  /** Where the scripts and their package.json live, relative to the module's base directory. */
+  public static final Path DIR = Path.of("src/test/node").toAbsolutePath();
+
+  private static boolean installed;
+
+  private NodeScript() {}
+
+  /** What a script printed and how it ended. */
+  public record Result(int exitCode, String stdout, String stderr) {
+    /** The lines of stdout. */
+    public List<String> lines() {
+      return stdout.isEmpty() ? List.of() : List.of(stdout.split("\n"));
+    }
+  }
+
+  /** Runs {@code node <script> args...}, failing the test if it does not exit within {@code timeout}. */
+  public static Result run(String script, Duration timeout, String... args) {
+    ensureInstalled();
+    List<String> command = new ArrayList<>();
+    command.add("node");
+    command.add(DIR.resolve(script).toString());
+    command.addAll(List.of(args));
+    try {
+      Process process = new ProcessBuilder(command).directory(DIR.toFile()).start();
+      CompletableFuture<String> out = readAsync(process.getInputStream());
+      CompletableFuture<String> err = readAsync(process.getErrorStream());
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        fail("node " + script + " did not finish within " + timeout + "; stdout:\n" + out.getNow("")
+            + "\nstderr:\n" + err.getNow(""));
+      }
+      return new Result(process.exitValue(), out.get(5, TimeUnit.SECONDS), err.get(5, TimeUnit.SECONDS));
+    } catch (IOException e) {
+      throw new AssertionError("cannot start node (is Node.js 20 installed and on PATH?): " + e.getMessage(), e);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static synchronized void ensureInstalled() {
+    if (installed) return;
+    if (!Files.isDirectory(DIR.resolve("node_modules"))) {
+      try {
+        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund")
+            .directory(DIR.toFile()).redirectErrorStream(true).start();
+        String output = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!npm.waitFor(180, TimeUnit.SECONDS) || npm.exitValue() != 0) {
+          fail("npm ci in " + DIR + " failed:\n" + output);
+        }
+      } catch (IOException e) {
+        throw new AssertionError("Node.js and npm are required for the interop tests but npm cannot be started: "
+            + e.getMessage() + ". Install Node.js 20 (Debian: apt-get install nodejs npm).", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    installed = true;
+  }
+
+  private static CompletableFuture<String> readAsync(java.io.InputStream in) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        return "<read failed: " + e + ">";
+      }
+    });
+  }
+}
