@@ -31,7 +31,7 @@ io.on("connection", (socket) => {
   });
 });
 
-httpServer.listen(port, host, () => console.log(`node socket.io ${require("socket.io/package.json").version} listening on ${host}:${port}`));
+httpServer.listen(port, host, () => console.log(`node socket.io listening on ${host}:${port}`));
 
 http.createServer((req, res) => {
   if (global.gc) {

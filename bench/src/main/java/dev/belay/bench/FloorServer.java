@@ -26,6 +26,7 @@ public final class FloorServer {
   private static final int PING_INTERVAL = 25_000;
   private static final int PING_TIMEOUT = 20_000;
   private final Set<WebSocketChannel> all = ConcurrentHashMap.newKeySet();
+  private Undertow undertow;
 
   public static void main(String host, int port) throws Exception {
     Admin.start(host, port + 1);
@@ -33,8 +34,9 @@ public final class FloorServer {
     System.out.println("floor-server listening on " + host + ":" + port);
   }
 
-  void start(String host, int port) {
-    Undertow.builder()
+  /** Starts the server (port 0: any free port); returns the bound port. */
+  public int start(String host, int port) {
+    undertow = Undertow.builder()
         .addHttpListener(port, host)
         .setHandler(Handlers.path().addPrefixPath("/socket.io", Handlers.websocket((exchange, ch) -> {
           byte[] id = new byte[15];
@@ -57,8 +59,13 @@ public final class FloorServer {
           ch.addCloseTask(c -> all.remove(c));
           ch.resumeReceives();
         })))
-        .build()
-        .start();
+        .build();
+    undertow.start();
+    return ((java.net.InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+  }
+
+  public void stop() {
+    undertow.stop();
   }
 
   /** Pings from the channel's own IO thread timer: no extra thread, no lock. */

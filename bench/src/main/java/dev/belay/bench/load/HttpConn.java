@@ -32,6 +32,10 @@ final class HttpConn extends Conn {
   private long remaining;
   private boolean keepAlive;
   private boolean busy;
+  /** The request in flight, kept to resend once if a reused connection was closed under it. */
+  private byte[] lastRequest;
+  private boolean reused;
+  private boolean headBytesSeen;
   /** Responses served on this connection: tells a reconnect per request from keep-alive. */
   int reconnects;
 
@@ -61,13 +65,21 @@ final class HttpConn extends Conn {
     this.handler = h;
     this.busy = true;
     this.state = State.HEAD;
+    this.lastRequest = req;
+    this.headBytesSeen = false;
     if (open && !isClosed()) {
+      reused = true;
       write(ByteBuffer.wrap(req));
     } else {
-      pendingRequest = req;
-      reconnects++;
-      connect(address);
+      reconnect(req);
     }
+  }
+
+  private void reconnect(byte[] req) {
+    pendingRequest = req;
+    reused = false;
+    reconnects++;
+    connect(address);
   }
 
   @Override
@@ -81,6 +93,7 @@ final class HttpConn extends Conn {
 
   @Override
   void onData(ByteBuffer buf) {
+    headBytesSeen |= buf.hasRemaining();
     while (buf.hasRemaining() && busy) {
       switch (state) {
         case HEAD -> {
@@ -192,6 +205,13 @@ final class HttpConn extends Conn {
 
   @Override
   void onClosed(Exception cause) {
+    if (busy && reused && !headBytesSeen && state == State.HEAD) {
+      // The keep-alive race: the server closed a connection it had finished with just as the
+      // next request went out (netty-socketio closes after each poll). Browsers retry on a new
+      // connection in this case, and so does this client, once.
+      reconnect(lastRequest);
+      return;
+    }
     Handler h = handler;
     boolean wasBusy = busy;
     busy = false;

@@ -204,6 +204,10 @@ final class Scenarios implements AutoCloseable {
   // ---------------------------------------------------------------- idle
 
   void idle(String transport, Map<String, Object> row) throws Exception {
+    // Unmeasured warm-up, the same for every server: a cold JVM would otherwise bill its JIT
+    // compilation to the first connects, which says nothing about a server that has been up.
+    Connected warm = connect(Math.min(1000, o.idleClients), transport, new Client.Listener() { }, o.concurrency);
+    disconnect(warm.clients);
     double[] before = adminMemory();
     long rss0 = o.serverPid != null ? ProcStat.rssBytes(o.serverPid) : -1;
     onLoops(loop -> loop.recorder.clear());
