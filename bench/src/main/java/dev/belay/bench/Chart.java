@@ -13,7 +13,7 @@ import javax.imageio.ImageIO;
 
 /** The report's PNG: four panels of bars, one bar per server, drawn with java.awt headless. */
 final class Chart {
-  private static final Color[] COLORS = {new Color(0x2b6cb0), new Color(0x68a063), new Color(0xd69e2e), new Color(0x888888)};
+  private static final Color[] COLORS = {new Color(0x2b6cb0), new Color(0x63a4e0), new Color(0x68a063), new Color(0xd69e2e), new Color(0x888888)};
   private static final int W = 1200;
   private static final int H = 800;
 
@@ -34,7 +34,7 @@ final class Chart {
     g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, W, H);
-    List<String> servers = Report.SERVERS;
+    List<String> servers = r.servers();
     for (int p = 0; p < panels.size(); p++) {
       int x0 = (p % 2) * W / 2;
       int y0 = (p / 2) * H / 2;

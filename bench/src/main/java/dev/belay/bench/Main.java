@@ -14,6 +14,7 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {
       case "server" -> BelayServer.main(host(rest), port(rest));
+      case "engine-server" -> EngineBenchServer.main(host(rest), port(rest));
       case "netty-server" -> NettyServer.main(host(rest), port(rest));
       case "floor-server" -> FloorServer.main(host(rest), port(rest));
       case "load" -> Load.main(rest);
@@ -27,6 +28,7 @@ public final class Main {
     System.err.println("""
         usage: java -jar belay-bench.jar <command> [options]
           server        --port N [--host H]   Belay with the bench contract
+          engine-server --port N [--host H]   Belay's Engine.IO layer, Socket.IO framing by hand
           netty-server  --port N [--host H]   netty-socketio with the bench contract
           floor-server  --port N [--host H]   raw Undertow WebSocket floor
           load          --port N --scenarios echo-ack:ws,... [see bench/README.md]

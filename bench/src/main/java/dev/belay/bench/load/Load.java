@@ -39,6 +39,11 @@ public final class Load {
     public int fanoutClients = 5000;
     public double rate = 10;
     public int idleClients = 10000;
+    /**
+     * Idle clients over polling and SSE, each holding two keep-alive connections (GET and POST):
+     * half as many, so both sides stay under a 20,000 open-files limit.
+     */
+    public int idleHttpClients = 5000;
     public int concurrency = 200;
     public int ttfeTrials = 50;
     public double connectTimeoutS = 60;
@@ -73,6 +78,7 @@ public final class Load {
         case "fanout-clients" -> o.fanoutClients = Integer.parseInt(v);
         case "rate" -> o.rate = Double.parseDouble(v);
         case "idle-clients" -> o.idleClients = Integer.parseInt(v);
+        case "idle-http-clients" -> o.idleHttpClients = Integer.parseInt(v);
         case "concurrency" -> o.concurrency = Integer.parseInt(v);
         case "ttfe-trials" -> o.ttfeTrials = Integer.parseInt(v);
         case "connect-timeout" -> o.connectTimeoutS = Double.parseDouble(v);

@@ -204,16 +204,17 @@ final class Scenarios implements AutoCloseable {
   // ---------------------------------------------------------------- idle
 
   void idle(String transport, Map<String, Object> row) throws Exception {
+    int n = transport.startsWith("w") ? o.idleClients : o.idleHttpClients;
     // Unmeasured warm-up, the same for every server: a cold JVM would otherwise bill its JIT
     // compilation to the first connects, which says nothing about a server that has been up.
-    Connected warm = connect(Math.min(1000, o.idleClients), transport, new Client.Listener() { }, o.concurrency);
+    Connected warm = connect(Math.min(1000, n), transport, new Client.Listener() { }, o.concurrency);
     disconnect(warm.clients);
     double[] before = adminMemory();
     long rss0 = o.serverPid != null ? ProcStat.rssBytes(o.serverPid) : -1;
     onLoops(loop -> loop.recorder.clear());
     Cpu cpu = Cpu.start(o.serverPid);
     long t0 = System.nanoTime();
-    Connected conn = connect(o.idleClients, transport, new Client.Listener() { }, o.concurrency);
+    Connected conn = connect(n, transport, new Client.Listener() { }, o.concurrency);
     double secs = (conn.lastConnected - t0) / 1e9;
     cpu.stop();
     long ok = conn.connected.sum();
@@ -222,7 +223,7 @@ final class Scenarios implements AutoCloseable {
     Thread.sleep(1000);
     double[] after = adminMemory();
     long rss1 = o.serverPid != null ? ProcStat.rssBytes(o.serverPid) : -1;
-    row.put("clients", o.idleClients);
+    row.put("clients", n);
     row.put("connected", ok);
     row.put("failed", conn.failed.sum());
     row.put("connectsPerS", ok / secs);
@@ -235,7 +236,7 @@ final class Scenarios implements AutoCloseable {
     row.put("rssPerConnKb", ok > 0 && rss0 > 0 ? (rss1 - rss0) / (double) ok / 1024 : Double.NaN);
     cpu.put(row, ok, "cpuUsPerConnect");
     disconnect(conn.clients);
-    requireAll(conn, o.idleClients);
+    requireAll(conn, n);
   }
 
   /** Heap used after a full GC, from the server's admin endpoint; NaN when it has none. */
