@@ -206,9 +206,12 @@ class EngineSocket extends Emitter {
   // ---- upgrades: probe a better transport on the same session, then switch ----
 
   probeUpgrades() {
-    const current = this.transports.indexOf(this.transport.name);
-    const better = this.transports.filter(
-      (n, i) => (current < 0 || i < current) && this.upgrades.includes(n)
+    // race: better = earlier in the transports option; upgrade mode: as the official client,
+    // whatever the server offers, WebSocket before SSE.
+    const rank = this.negotiation === "race" ? this.transports : KNOWN_TRANSPORTS;
+    const current = rank.indexOf(this.transport.name);
+    const better = rank.filter(
+      (n, i) => (current < 0 || i < current) && this.upgrades.includes(n) && this.transports.includes(n)
     );
     this.tryUpgrade(better);
   }

@@ -185,26 +185,7 @@ class Race {
   }
 
   abortOthers() {
-    for (const t of this.live) {
-      t.off("packet").off("error").off("close");
-      if (t.sid) Race.dismiss(t);
-      else {
-        // it may still complete its handshake: tell the server to drop that session
-        t.on("packet", (p) => {
-          if (p.type === "open") {
-            try {
-              t.sid = parseHandshake(p.data).sid;
-            } catch (e) {
-              /* nothing to free */
-            }
-          }
-          Race.dismiss(t);
-        });
-        t.on("error", () => t.close());
-        t.on("close", () => {});
-        unref(t.timers.setTimeout(() => t.close(), 10000));
-      }
-    }
+    for (const t of this.live) Race.dismiss(t);
     this.live.clear();
   }
 
