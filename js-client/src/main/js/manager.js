@@ -301,8 +301,8 @@ class Manager extends Emitter {
     this.open((err) => {
       if (err) {
         this._reconnecting = false;
-        this.reconnect();
         this.emitReserved("reconnect_error", err);
+        this.reconnect();
       } else {
         this.onreconnect();
       }
