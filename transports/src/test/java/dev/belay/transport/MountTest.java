@@ -6,7 +6,6 @@ import dev.belay.engine.EngineOptions;
 import dev.belay.engine.EngineServer;
 import dev.belay.testing.RawHttp;
 import io.undertow.Undertow;
-import io.undertow.server.handlers.ResponseCodeHandler;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
 import org.junit.jupiter.api.Test;
@@ -44,6 +43,19 @@ class MountTest {
       assertEquals(404, RawHttp.get(base + "/elsewhere").statusCode());
       assertEquals(200, RawHttp.get(base + "/socket.io/?EIO=4&transport=polling").statusCode());
     }
-    assertEquals(ResponseCodeHandler.HANDLE_404.getClass(), ResponseCodeHandler.HANDLE_404.getClass());
+  }
+
+  @Test
+  void servesTheBundledClientUnlessTurnedOff() {
+    EngineServer serving = new EngineServer(EngineOptions.defaults());
+    try (var http = serving.listen("127.0.0.1", 0)) {
+      var r = RawHttp.get("http://127.0.0.1:" + http.port() + "/socket.io/socket.io.js");
+      assertEquals(200, r.statusCode());
+      assertEquals(true, r.body().contains("io"));
+    }
+    EngineServer silent = new EngineServer(EngineOptions.builder().serveClient(false).build());
+    try (var http = silent.listen("127.0.0.1", 0)) {
+      assertEquals(404, RawHttp.get("http://127.0.0.1:" + http.port() + "/socket.io/socket.io.js").statusCode());
+    }
   }
 }
