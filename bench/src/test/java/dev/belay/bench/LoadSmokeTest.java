@@ -26,6 +26,25 @@ class LoadSmokeTest {
     }
   }
 
+  /** The Belay fixture over WebSocket and long-polling: the generator's HTTP client path too. */
+  @Test
+  void generatorCompletesRoundTripsAgainstBelayOverWebSocketAndPolling() throws Exception {
+    dev.belay.Server server = BelayServer.create();
+    try (dev.belay.engine.Listening http = server.listen("127.0.0.1", 0)) {
+      Load.Options o = Load.parse(new String[] {
+          "--port", String.valueOf(http.port()), "--label", "belay", "--loops", "1",
+          "--scenarios", "echo-ack:ws,echo-ack:polling,echo:polling",
+          "--clients", "5", "--inflight", "2", "--warmup", "0.2", "--duration", "0.5"});
+      List<Map<String, Object>> rows = Load.run(o);
+      for (Map<String, Object> row : rows) {
+        assertFalse(row.containsKey("error"), () -> "scenario failed: " + row);
+        assertTrue(((Number) row.get("roundTrips")).longValue() > 0, () -> "no round trip: " + row);
+      }
+    } finally {
+      server.close();
+    }
+  }
+
   private static void check(int port) throws Exception {
     Load.Options o = Load.parse(new String[] {
         "--port", String.valueOf(port), "--label", "floor", "--loops", "1",
