@@ -236,7 +236,9 @@ final class Scenarios implements AutoCloseable {
     row.put("rssPerConnKb", ok > 0 && rss0 > 0 ? (rss1 - rss0) / (double) ok / 1024 : Double.NaN);
     cpu.put(row, ok, "cpuUsPerConnect");
     disconnect(conn.clients);
-    requireAll(conn, n);
+    // A few failed handshakes do not void the memory figures (they are per connected client and
+    // the failures are reported); a server that lost more than 1% has not held the load.
+    requireAll(conn, (int) Math.ceil(n * 0.99));
   }
 
   /** Heap used after a full GC, from the server's admin endpoint; NaN when it has none. */
@@ -286,7 +288,7 @@ final class Scenarios implements AutoCloseable {
       };
       Client c = new Client(loop, address, o.path, transport, l);
       loop.execute(c::start);
-      if (!done.await(10, TimeUnit.SECONDS) || res[1] == 0) {
+      if (!done.await(5, TimeUnit.SECONDS) || res[1] == 0) {
         failures++;
         loop.execute(c::disconnect);
         if (failures >= 3 && i < 3) {
