@@ -1,5 +1,6 @@
 package dev.belay.examples;
 
+import dev.belay.Server;
 import dev.belay.engine.EngineServer;
 import dev.belay.transport.BelayHandler;
 import io.undertow.Undertow;
@@ -26,12 +27,14 @@ public final class Main {
     }
   }
 
+  /** Both official suites' fixtures on one port: Engine.IO at /engine.io/, Socket.IO at /socket.io/. */
   private static void conformance(String host, int port) {
     EngineServer engine = EngineConformance.create();
-    HttpHandler handler = new BelayHandler(engine, ResponseCodeHandler.HANDLE_404);
+    Server io = SocketIoConformance.create();
+    HttpHandler handler = new BelayHandler(engine, new BelayHandler(io, ResponseCodeHandler.HANDLE_404));
     Undertow server = Undertow.builder().addHttpListener(port, host).setHandler(handler).build();
     server.start();
-    System.out.println("conformance fixture on http://" + host + ":" + port + "/engine.io/");
+    System.out.println("conformance fixtures on http://" + host + ":" + port + "/engine.io/ and /socket.io/");
   }
 
   static int intOption(String[] args, String name, int fallback) {

@@ -20,9 +20,10 @@ public final class RawHttp {
     return send(HttpRequest.newBuilder(URI.create(url)).GET(), headers);
   }
 
-  public static CompletableFuture<HttpResponse<String>> getAsync(String url) {
-    return CLIENT.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  public static CompletableFuture<HttpResponse<String>> getAsync(String url, String... headers) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+    for (int i = 0; i < headers.length; i += 2) builder.header(headers[i], headers[i + 1]);
+    return CLIENT.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 
   public static HttpResponse<String> post(String url, String body, String... headers) {
