@@ -142,6 +142,8 @@ public final class Socket implements RemoteSocket {
   public void join(String... rooms) {
     if (state == State.DISCONNECTED) return;
     namespace.adapter().addAll(id, Set.of(rooms));
+    // A join racing with the socket's departure (from another thread) must not leave it in rooms.
+    if (state == State.DISCONNECTED) namespace.adapter().delAll(id);
   }
 
   @Override
