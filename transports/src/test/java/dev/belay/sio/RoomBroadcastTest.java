@@ -13,6 +13,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Room broadcasts reach every client in the room and no other. "Did not receive" is proven
@@ -26,6 +28,14 @@ class RoomBroadcastTest {
       ack.send("joined");
     });
     socket.on("shout", (args, ack) -> socket.to((String) args.get(0)).emit("shout", args.get(1)));
+    socket.on("news-to", (args, ack) -> {
+      io.to((String) args.get(0)).emit("news", args.get(1));
+      ack.send();
+    });
+    socket.on("sentinel-please", (args, ack) -> {
+      io.emit("sentinel");
+      ack.send();
+    });
   }));
   private final List<Socket> clients = new ArrayList<>();
   private final List<BlockingQueue<String>> inboxes = new ArrayList<>();
@@ -55,6 +65,12 @@ class RoomBroadcastTest {
       if (event.equals("sentinel:")) return received;
       received.add(event);
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"polling", "websocket"})
+  void nodeClients(String mode) {
+    NodeClient.run("sio-rooms.mjs", server.url(), mode);
   }
 
   @Test
