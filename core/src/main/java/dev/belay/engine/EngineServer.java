@@ -1,11 +1,25 @@
 package dev.belay.engine;
 
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * An Engine.IO v4 server: verifies requests, does the handshake, routes requests to sessions,
  * heartbeats them and upgrades them between transports. It knows no HTTP server: a binding
- * (Undertow's, in {@code belay-transports}) hands it each request.
+ * (Undertow's, in {@code belay-transports}) hands it each request through {@link #handle}.
  *
  * <pre>{@code
  * EngineServer engine = new EngineServer(EngineOptions.builder().path("/engine.io/").build());
@@ -14,15 +28,31 @@ import java.util.function.Consumer;
  * }</pre>
  */
 public final class EngineServer implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(EngineServer.class.getName());
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final EngineOptions options;
+  private final EngineScheduler scheduler;
+  private final Executor executor;
+  /** Sessions by sid, including closing ones that linger for a last poll. Thread-safe. */
+  private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
+  /** Open (not closing) sessions. */
+  private final AtomicInteger openCount = new AtomicInteger();
+  private final List<Consumer<EngineSocket>> connectionListeners = new CopyOnWriteArrayList<>();
+  private final EngineStats stats = new EngineStats(this);
+  /** Set once by close(); new handshakes are then refused. */
+  private volatile boolean closed;
 
   public EngineServer(EngineOptions options) {
     this.options = options;
+    this.scheduler = options.scheduler() != null ? options.scheduler() : RealScheduler.INSTANCE;
+    this.executor = options.executor() != null ? options.executor() : RealScheduler.workers();
   }
 
   /** Adds a listener for new sessions. Runs on the new session's listener lane. */
   public EngineServer onConnection(Consumer<EngineSocket> listener) {
-    throw new UnsupportedOperationException("todo");
+    connectionListeners.add(listener);
+    return this;
   }
 
   public EngineOptions options() {
@@ -31,22 +61,254 @@ public final class EngineServer implements AutoCloseable {
 
   /** The clock and timers this server uses (the injected one, or the real one). */
   public EngineScheduler scheduler() {
-    throw new UnsupportedOperationException("todo");
+    return scheduler;
+  }
+
+  /** Where listeners run. */
+  public Executor executor() {
+    return executor;
   }
 
   /** The number of open sessions. */
   public int clientsCount() {
-    throw new UnsupportedOperationException("todo");
+    return openCount.get();
+  }
+
+  /** The open session with this id, or {@code null}. */
+  public EngineSocket socket(String sid) {
+    EngineSession s = sessions.get(sid);
+    return s != null && s.isOpen() ? s : null;
+  }
+
+  /** Counters: sessions per transport, upgrades, packets. */
+  public EngineStats stats() {
+    return stats;
   }
 
   /** Starts an HTTP server on {@code host:port} through the {@link HttpBinding} on the class path. */
   public Listening listen(String host, int port) {
-    throw new UnsupportedOperationException("todo");
+    HttpBinding binding = ServiceLoader.load(HttpBinding.class).findFirst().orElseThrow(() ->
+        new IllegalStateException("no HTTP binding on the class path: add dev.belay:belay-transports"));
+    return binding.listen(this, host, port);
   }
 
-  /** Closes every session with {@link CloseReason#SERVER_SHUTTING_DOWN}. */
+  /** Closes every session with {@link CloseReason#SERVER_SHUTTING_DOWN} and refuses new ones. */
   @Override
   public void close() {
-    throw new UnsupportedOperationException("todo");
+    closed = true;
+    for (EngineSession s : sessions.values()) s.close(CloseReason.SERVER_SHUTTING_DOWN);
+  }
+
+  // ---- request routing (called by a binding, on its I/O thread; never blocks) --------------
+
+  /** Handles one request to this server's path. */
+  public void handle(HttpExchange exchange) {
+    TransportRequest req = exchange.request();
+    if ("OPTIONS".equals(req.method())) {
+      preflight(exchange);
+      return;
+    }
+    String transportName = req.query("transport");
+    if (transportName == null || !options.transports().contains(transportName)) {
+      respondError(exchange, EngineError.TRANSPORT_UNKNOWN);
+      return;
+    }
+    if (!"4".equals(req.query("EIO"))) {
+      respondError(exchange, EngineError.UNSUPPORTED_PROTOCOL_VERSION);
+      return;
+    }
+    boolean wantsWebSocket = WebSocketTransport.NAME.equals(transportName);
+    if (wantsWebSocket != exchange.isWebSocketUpgrade()) {
+      respondError(exchange, EngineError.BAD_REQUEST);
+      return;
+    }
+    String sid = req.query("sid");
+    if (sid == null) {
+      handshake(exchange, transportName);
+      return;
+    }
+    EngineSession session = sessions.get(sid);
+    if (session == null) {
+      respondError(exchange, EngineError.UNKNOWN_SID);
+      return;
+    }
+    route(exchange, session, transportName);
+  }
+
+  private void handshake(HttpExchange exchange, String transportName) {
+    TransportRequest req = exchange.request();
+    if (!"GET".equals(req.method())) {
+      respondError(exchange, EngineError.BAD_HANDSHAKE_METHOD);
+      return;
+    }
+    boolean allowed;
+    try {
+      allowed = !closed && options.allowRequest().test(req);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "allowRequest failed; refusing the handshake", e);
+      allowed = false;
+    }
+    if (!allowed) {
+      respondError(exchange, EngineError.FORBIDDEN);
+      return;
+    }
+    List<String> upgrades = upgradesFor(req, transportName);
+    switch (transportName) {
+      case PollingTransport.NAME -> {
+        PollingTransport polling = new PollingTransport(this);
+        EngineSession session = register(req, polling);
+        polling.onGet(exchange);
+        start(session, upgrades);
+      }
+      case WebSocketTransport.NAME -> exchange.acceptWebSocket(Map.of(), connection -> {
+        WebSocketTransport ws = new WebSocketTransport(this);
+        ws.connected(connection);
+        start(register(req, ws), upgrades);
+        return ws;
+      });
+      default -> respondError(exchange, EngineError.TRANSPORT_UNKNOWN);
+    }
+  }
+
+  private EngineSession register(TransportRequest req, Transport transport) {
+    String sid = newSessionId();
+    EngineSession session = new EngineSession(this, sid, req, transport);
+    sessions.put(sid, session);
+    openCount.incrementAndGet();
+    stats.opened();
+    return session;
+  }
+
+  private void start(EngineSession session, List<String> upgrades) {
+    session.lane.execute(() -> session.open(upgrades));
+    session.runOnListenerLane(() -> {
+      for (Consumer<EngineSocket> l : connectionListeners) {
+        try {
+          l.accept(session);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "connection listener failed; closing session " + session.id(), e);
+          session.close(CloseReason.FORCED_CLOSE);
+        }
+      }
+    });
+  }
+
+  private void route(HttpExchange exchange, EngineSession session, String transportName) {
+    String current = session.transport();
+    switch (transportName) {
+      case PollingTransport.NAME -> {
+        if (!current.equals(PollingTransport.NAME)) {
+          respondError(exchange, EngineError.BAD_REQUEST);
+          return;
+        }
+        PollingTransport polling = (PollingTransport) currentTransport(session);
+        String method = exchange.request().method();
+        if ("GET".equals(method)) {
+          polling.onGet(exchange);
+        } else if ("POST".equals(method) && session.isOpen()) {
+          polling.onPost(exchange);
+        } else {
+          respondError(exchange, EngineError.BAD_REQUEST);
+        }
+      }
+      case WebSocketTransport.NAME -> {
+        if (!options.allowUpgrades() || !session.canUpgrade() || current.equals(WebSocketTransport.NAME)) {
+          respondError(exchange, EngineError.BAD_REQUEST);
+          return;
+        }
+        exchange.acceptWebSocket(Map.of(), connection -> {
+          WebSocketTransport ws = new WebSocketTransport(this);
+          ws.connected(connection);
+          ws.attach(session);
+          session.lane.execute(() -> session.beginUpgrade(ws));
+          return ws;
+        });
+      }
+      default -> respondError(exchange, EngineError.TRANSPORT_UNKNOWN);
+    }
+  }
+
+  private static Transport currentTransport(EngineSession session) {
+    return session.currentTransport();
+  }
+
+  /** The allowed transports better than {@code current}, most preferred first, as the policy narrows them. */
+  List<String> upgradesFor(TransportRequest req, String current) {
+    if (!options.allowUpgrades()) return List.of();
+    int rank = EngineOptions.ALL_TRANSPORTS.indexOf(current);
+    List<String> offered = new ArrayList<>();
+    for (String t : options.transports()) {
+      if (EngineOptions.ALL_TRANSPORTS.indexOf(t) < rank) offered.add(t);
+    }
+    List<String> chosen = options.upgradePolicy().upgrades(req, current, List.copyOf(offered));
+    List<String> result = new ArrayList<>();
+    for (String t : chosen) if (offered.contains(t) && !result.contains(t)) result.add(t);
+    return result;
+  }
+
+  // ---- responses ---------------------------------------------------------------------------
+
+  void respond(HttpExchange exchange, int status, String contentType, byte[] body) {
+    Map<String, String> headers = corsHeaders(exchange.request());
+    headers.put("Content-Type", contentType);
+    headers.put("Cache-Control", "no-store");
+    exchange.respond(status, headers, body);
+  }
+
+  void respondError(HttpExchange exchange, EngineError error) {
+    respond(exchange, error.status(), "application/json", error.body());
+  }
+
+  private void preflight(HttpExchange exchange) {
+    Map<String, String> headers = corsHeaders(exchange.request());
+    if (!headers.isEmpty()) {
+      headers.put("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+      String asked = exchange.request().header("Access-Control-Request-Headers");
+      headers.put("Access-Control-Allow-Headers",
+          asked != null ? asked : String.join(", ", options.cors().allowedHeaders()));
+      headers.put("Access-Control-Max-Age", Integer.toString(options.cors().maxAgeSeconds()));
+    }
+    exchange.respond(204, headers, new byte[0]);
+  }
+
+  /** CORS headers for an answer to {@code req}; a new mutable map. */
+  Map<String, String> corsHeaders(TransportRequest req) {
+    Map<String, String> headers = new HashMap<>();
+    Cors cors = options.cors();
+    String origin = req.header("Origin");
+    String allowed = cors.allowOriginFor(origin);
+    if (allowed != null) {
+      headers.put("Access-Control-Allow-Origin", allowed);
+      if (!"*".equals(allowed)) headers.put("Vary", "Origin");
+      if (cors.credentials() && !"*".equals(allowed)) headers.put("Access-Control-Allow-Credentials", "true");
+    }
+    return headers;
+  }
+
+  // ---- session bookkeeping -----------------------------------------------------------------
+
+  /** The session began closing: it no longer counts as open. */
+  void sessionClosed(EngineSession session) {
+    openCount.decrementAndGet();
+  }
+
+  /** The session is gone: its sid is unknown from now on. */
+  void sessionFinished(EngineSession session) {
+    sessions.remove(session.id(), session);
+  }
+
+  void forEachOpenSession(Consumer<EngineSocket> action) {
+    for (EngineSession s : sessions.values()) if (s.isOpen()) action.accept(s);
+  }
+
+  /** 128 bits from a CSPRNG, URL-safe base64 without padding (22 characters). */
+  static String newSessionId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

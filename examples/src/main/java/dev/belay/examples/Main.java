@@ -1,11 +1,63 @@
 package dev.belay.examples;
 
-/** Entry point of {@code belay-examples.jar}: {@code java -jar belay-examples.jar <example> [--port N]}. */
+import dev.belay.Server;
+import dev.belay.engine.EngineServer;
+import dev.belay.transport.BelayHandler;
+import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.ResponseCodeHandler;
+
+/**
+ * Entry point of {@code belay-examples.jar}:
+ *
+ * <pre>
+ * java -jar belay-examples.jar conformance --port 3000
+ * </pre>
+ */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.err.println("usage: java -jar belay-examples.jar conformance --port N");
+    if (args.length == 0) usage();
+    int port = intOption(args, "--port", 8080);
+    String host = stringOption(args, "--host", "127.0.0.1");
+    switch (args[0]) {
+      case "conformance" -> conformance(host, port);
+      default -> usage();
+    }
+  }
+
+  /** Both official suites' fixtures on one port: Engine.IO at /engine.io/, Socket.IO at /socket.io/. */
+  private static void conformance(String host, int port) {
+    EngineServer engine = EngineConformance.create();
+    Server io = SocketIoConformance.create();
+    HttpHandler handler = new BelayHandler(engine, new BelayHandler(io, ResponseCodeHandler.HANDLE_404));
+    Undertow server = Undertow.builder().addHttpListener(port, host).setHandler(handler).build();
+    server.start();
+    System.out.println("conformance fixtures on http://" + host + ":" + port + "/engine.io/ and /socket.io/");
+  }
+
+  static int intOption(String[] args, String name, int fallback) {
+    String v = stringOption(args, name, null);
+    if (v == null) return fallback;
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      System.err.println(name + " needs a number, got " + v);
+      System.exit(2);
+      return fallback;
+    }
+  }
+
+  static String stringOption(String[] args, String name, String fallback) {
+    for (int i = 1; i < args.length - 1; i++) {
+      if (args[i].equals(name)) return args[i + 1];
+    }
+    return fallback;
+  }
+
+  private static void usage() {
+    System.err.println("usage: java -jar belay-examples.jar <conformance|chat|lab> [--port N] [--host H]");
     System.exit(2);
   }
 }

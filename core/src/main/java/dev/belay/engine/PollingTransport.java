@@ -1,0 +1,153 @@
+package dev.belay.engine;
+
+import dev.belay.engine.parser.EngineCodec;
+import dev.belay.engine.parser.EnginePacket;
+import dev.belay.engine.parser.EngineParseException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * HTTP long-polling: a GET is held (no thread blocked) until there is something to send; a POST
+ * carries a payload up and is answered {@code ok}. One GET and one POST at a time per session:
+ * a second concurrent one is answered 400 and closes the session.
+ */
+final class PollingTransport extends Transport {
+  static final String NAME = "polling";
+
+  private final EngineServer server;
+  /** The held GET, or null. Written on the lane; volatile so that writable() can be read anywhere. */
+  private volatile HttpExchange pendingGet;
+  /** A POST is being read or handled. Any thread (checked on the I/O thread, before the lane). */
+  private final AtomicBoolean posting = new AtomicBoolean();
+  /** Lane: closed; further polls only collect {@link #held}. */
+  private boolean closed;
+  /** Lane: final packets kept for the client's next poll after a lingering close, or null. */
+  private List<EnginePacket> held;
+
+  PollingTransport(EngineServer server) {
+    this.server = server;
+  }
+
+  @Override
+  String name() {
+    return NAME;
+  }
+
+  @Override
+  boolean writable() {
+    return pendingGet != null;
+  }
+
+  /** A GET arrived for this session (any thread). */
+  void onGet(HttpExchange exchange) {
+    EngineSession session = session();
+    session.lane.execute(() -> {
+      if (closed) {
+        if (held != null) {
+          respond(exchange, held);
+          held = null;
+          session.onTransportFinished(this);
+        } else {
+          server.respondError(exchange, EngineError.BAD_REQUEST);
+        }
+        return;
+      }
+      if (pendingGet != null) {
+        server.respondError(exchange, EngineError.BAD_REQUEST);
+        session.onTransportClose(this, CloseReason.TRANSPORT_ERROR, "a second poll while one was pending");
+        return;
+      }
+      pendingGet = exchange;
+      exchange.onAbort(() -> session.lane.execute(() -> {
+        if (pendingGet == exchange) {
+          pendingGet = null;
+          session.onTransportClose(this, CloseReason.TRANSPORT_CLOSE, "the client dropped its poll");
+        }
+      }));
+      if (session.shouldReleasePoll(this)) {
+        send(List.of(EnginePacket.NOOP));
+      } else {
+        session.onDrain(this);
+      }
+    });
+  }
+
+  /** A POST arrived for this session (any thread; usually the I/O thread). */
+  void onPost(HttpExchange exchange) {
+    EngineSession session = session();
+    if (!posting.compareAndSet(false, true)) {
+      server.respondError(exchange, EngineError.BAD_REQUEST);
+      session.lane.execute(() ->
+          session.onTransportClose(this, CloseReason.TRANSPORT_ERROR, "a second POST while one was pending"));
+      return;
+    }
+    exchange.readBody(server.options().maxPayload(), new HttpExchange.BodyListener() {
+      @Override
+      public void onBody(byte[] body) {
+        List<EnginePacket> packets;
+        try {
+          packets = EngineCodec.decodePayload(EngineCodec.decodeUtf8(body));
+        } catch (EngineParseException e) {
+          posting.set(false);
+          server.respondError(exchange, EngineError.BAD_REQUEST);
+          session.lane.execute(() -> session.onParseError(PollingTransport.this, e.getMessage()));
+          return;
+        }
+        session.lane.execute(() -> {
+          for (EnginePacket p : packets) session.onPacket(PollingTransport.this, p);
+          posting.set(false);
+          server.respond(exchange, 200, "text/html; charset=UTF-8", OK);
+        });
+      }
+
+      @Override
+      public void onTooLarge() {
+        posting.set(false);
+        server.respondError(exchange, EngineError.PAYLOAD_TOO_LARGE);
+        session.lane.execute(() -> session.onTransportClose(PollingTransport.this, CloseReason.TRANSPORT_ERROR,
+            "a POST body over maxPayload (" + server.options().maxPayload() + " bytes)"));
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        posting.set(false);
+        session.lane.execute(() -> session.onTransportClose(PollingTransport.this, CloseReason.TRANSPORT_ERROR,
+            "reading a POST failed: " + error));
+      }
+    });
+  }
+
+  private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
+
+  @Override
+  void send(List<EnginePacket> packets) {
+    HttpExchange exchange = pendingGet;
+    pendingGet = null;
+    respond(exchange, packets);
+  }
+
+  @Override
+  void close(List<EnginePacket> finalPackets, boolean linger) {
+    if (closed) return;
+    closed = true;
+    HttpExchange exchange = pendingGet;
+    pendingGet = null;
+    if (exchange != null) {
+      respond(exchange, finalPackets.isEmpty() ? List.of(EnginePacket.NOOP) : finalPackets);
+    } else if (linger && !finalPackets.isEmpty()) {
+      held = finalPackets;
+    }
+  }
+
+  @Override
+  boolean holdsFinalPackets() {
+    return held != null;
+  }
+
+  private void respond(HttpExchange exchange, List<EnginePacket> packets) {
+    byte[] body = EngineCodec.encodePayload(packets).getBytes(StandardCharsets.UTF_8);
+    server.respond(exchange, 200, "text/plain; charset=UTF-8", body);
+    server.stats().sent(packets.size());
+  }
+}

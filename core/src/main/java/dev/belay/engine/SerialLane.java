@@ -1,0 +1,52 @@
+package dev.belay.engine;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs tasks one at a time, in submission order, without a thread of its own. With a runner, the
+ * drain runs on it (the listener lane, on workers); without one, the submitting thread drains
+ * when the lane is idle (the engine lane: its tasks are short and never block, so running them
+ * where they arrive saves a thread hop per packet). A task submitted from inside a task runs after
+ * it, never nested, so a task never sees state half-changed by itself.
+ */
+final class SerialLane implements Executor {
+  private static final Logger LOG = Logger.getLogger(SerialLane.class.getName());
+
+  /** Runs the drain loop, or null to drain on the submitting thread. Final. */
+  private final Executor runner;
+  /** Tasks not yet run. Lock-free; any thread adds, only the draining thread polls. */
+  private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+  /** Tasks submitted and not finished; the thread that moves it from 0 to 1 starts the drain. */
+  private final AtomicInteger pending = new AtomicInteger();
+
+  SerialLane(Executor runner) {
+    this.runner = runner;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    queue.add(task);
+    if (pending.getAndIncrement() == 0) {
+      if (runner == null) {
+        drain();
+      } else {
+        runner.execute(this::drain);
+      }
+    }
+  }
+
+  private void drain() {
+    do {
+      Runnable task = queue.poll();
+      try {
+        task.run();
+      } catch (Throwable t) {
+        LOG.log(Level.WARNING, "task failed on a session lane", t);
+      }
+    } while (pending.decrementAndGet() != 0);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.belay.engine;
+
+import dev.belay.engine.parser.EnginePacket;
+import java.util.List;
+
+/**
+ * One way of carrying a session's packets: long-polling, WebSocket or SSE. Small on purpose: the
+ * session owns buffering, flush, heartbeat and upgrade; a transport only moves packets and reports
+ * what happened ({@link EngineSession#onPacket}, {@link EngineSession#onDrain},
+ * {@link EngineSession#onTransportClose}).
+ *
+ * <p>Threading: {@link #send} and {@link #close} run on the session's engine lane; a transport
+ * hops back onto that lane before calling the session.
+ */
+abstract class Transport {
+  /** The session carried; set once, before the transport is used. */
+  private EngineSession session;
+
+  /** The wire name: {@code polling}, {@code websocket}, {@code sse}. */
+  abstract String name();
+
+  /** Whether {@link #send} would put packets on the wire now. May be read from any thread. */
+  abstract boolean writable();
+
+  /** Sends packets; called only when {@link #writable()}. Calls onDrain when writable again. */
+  abstract void send(List<EnginePacket> packets);
+
+  /**
+   * Ends the transport after delivering {@code finalPackets} where it can (a CLOSE or NOOP packet,
+   * and for a graceful close what was still buffered). With {@code linger}, a transport that cannot
+   * deliver them now (a poll with no request pending) keeps them for the client's next request.
+   * Idempotent.
+   */
+  abstract void close(List<EnginePacket> finalPackets, boolean linger);
+
+  /**
+   * Whether {@link #close} left packets waiting for the client to collect (a poll with no request
+   * pending); the session then lingers until {@link EngineSession#onTransportFinished} or a timeout.
+   */
+  boolean holdsFinalPackets() {
+    return false;
+  }
+
+  final void attach(EngineSession session) {
+    this.session = session;
+  }
+
+  final EngineSession session() {
+    return session;
+  }
+}

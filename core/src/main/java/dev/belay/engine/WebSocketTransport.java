@@ -1,0 +1,115 @@
+package dev.belay.engine;
+
+import dev.belay.engine.parser.EngineCodec;
+import dev.belay.engine.parser.EnginePacket;
+import dev.belay.engine.parser.EngineParseException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * WebSocket: one frame per packet, text frames for text packets and binary frames (no prefix) for
+ * binary messages. A batch is in flight until its last frame is written; meanwhile the session
+ * buffers, so the binding's own queue never holds more than one batch.
+ */
+final class WebSocketTransport extends Transport implements WebSocketListener {
+  static final String NAME = "websocket";
+
+  private final EngineServer server;
+  /** The connection; set once when the binding opens it (before any frame arrives). */
+  private WebSocketConnection connection;
+  /** A batch is being written. Written on the lane; volatile so writable() can be read anywhere. */
+  private volatile boolean writing;
+  /** Lane: closed; nothing more is sent. Volatile for writable(). */
+  private volatile boolean closed;
+
+  WebSocketTransport(EngineServer server) {
+    this.server = server;
+  }
+
+  void connected(WebSocketConnection connection) {
+    this.connection = connection;
+  }
+
+  @Override
+  String name() {
+    return NAME;
+  }
+
+  @Override
+  boolean writable() {
+    return !writing && !closed;
+  }
+
+  @Override
+  void send(List<EnginePacket> packets) {
+    writing = true;
+    EngineSession session = session();
+    AtomicInteger remaining = new AtomicInteger(packets.size());
+    WriteCallback done = error -> {
+      if (error != null) {
+        session.lane.execute(() -> session.onTransportClose(this, CloseReason.TRANSPORT_ERROR, "write failed: " + error));
+      } else if (remaining.decrementAndGet() == 0) {
+        session.lane.execute(() -> {
+          writing = false;
+          session.onDrain(this);
+        });
+      }
+    };
+    for (EnginePacket p : packets) write(p, done);
+    server.stats().sent(packets.size());
+  }
+
+  private void write(EnginePacket p, WriteCallback done) {
+    if (p.isBinary()) connection.sendBinary(p.binary(), done);
+    else connection.sendText(EngineCodec.encodePacket(p), done);
+  }
+
+  @Override
+  void close(List<EnginePacket> finalPackets, boolean linger) {
+    if (closed) return;
+    closed = true;
+    for (EnginePacket p : finalPackets) write(p, error -> {});
+    connection.close(1000, "");
+  }
+
+  // ---- frames from the binding (its I/O thread) ----
+
+  @Override
+  public void onText(String text) {
+    EngineSession session = session();
+    EnginePacket packet;
+    try {
+      packet = EngineCodec.decodePacket(text);
+    } catch (EngineParseException e) {
+      session.lane.execute(() -> session.onParseError(this, e.getMessage()));
+      return;
+    }
+    session.lane.execute(() -> session.onPacket(this, packet));
+  }
+
+  @Override
+  public void onBinary(byte[] data) {
+    EngineSession session = session();
+    EnginePacket packet = EngineCodec.decodeBinary(data);
+    session.lane.execute(() -> session.onPacket(this, packet));
+  }
+
+  @Override
+  public void onClose(int code, String reason) {
+    EngineSession session = session();
+    session.lane.execute(() -> {
+      closed = true;
+      CloseReason why = code == 1009 ? CloseReason.TRANSPORT_ERROR : CloseReason.TRANSPORT_CLOSE;
+      session.onTransportClose(this, why, "websocket closed with " + code + (reason.isEmpty() ? "" : " " + reason));
+    });
+  }
+
+  @Override
+  public void onError(Throwable error) {
+    EngineSession session = session();
+    session.lane.execute(() -> {
+      closed = true;
+      session.onTransportClose(this, CloseReason.TRANSPORT_ERROR, "websocket error: " + error);
+    });
+  }
+}

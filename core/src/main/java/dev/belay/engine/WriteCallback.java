@@ -1,0 +1,14 @@
+package dev.belay.engine;
+
+/**
+ * Told when a write has left for the network, or failed.
+ *
+ * <pre>{@code
+ * connection.sendText("4hi", error -> { if (error != null) log(error); });
+ * }</pre>
+ */
+@FunctionalInterface
+public interface WriteCallback {
+  /** @param error {@code null} on success */
+  void done(Throwable error);
+}

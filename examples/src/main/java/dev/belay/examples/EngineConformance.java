@@ -1,0 +1,38 @@
+package dev.belay.examples;
+
+import dev.belay.engine.Cors;
+import dev.belay.engine.EngineOptions;
+import dev.belay.engine.EngineServer;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The engine-only fixture at {@code /engine.io/} that the official engine.io-protocol test suite
+ * expects: ping 300/200 ms, maxPayload 1 MB, CORS for any origin, every message echoed back
+ * unchanged (text as text, binary as binary). It accepts SSE too, but advertises only
+ * {@code ["websocket"]}, as the suite expects exactly that.
+ *
+ * <pre>{@code
+ * EngineServer engine = EngineConformance.create();
+ * }</pre>
+ */
+public final class EngineConformance {
+  private EngineConformance() {}
+
+  public static EngineServer create() {
+    EngineServer engine = new EngineServer(EngineOptions.builder()
+        .path("/engine.io/")
+        .pingInterval(Duration.ofMillis(300))
+        .pingTimeout(Duration.ofMillis(200))
+        .maxPayload(1_000_000)
+        .cors(Cors.anyOrigin())
+        .upgradePolicy((request, current, offered) ->
+            offered.contains("websocket") ? List.of("websocket") : List.of())
+        .build());
+    engine.onConnection(socket -> socket.onMessage(data -> {
+      if (data instanceof String text) socket.send(text);
+      else socket.send((byte[]) data);
+    }));
+    return engine;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.belay.transport;
+
+import dev.belay.Server;
+import dev.belay.engine.EngineServer;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.ResponseCodeHandler;
+import io.undertow.util.SameThreadExecutor;
+
+/**
+ * The Undertow handler that serves a Belay server at its path (default {@code /socket.io/}), and
+ * the bundled client at {@code <path>socket.io.js} unless {@code serveClient(false)}, and hands
+ * every other request to {@code next}, so it mounts into an existing Undertow server.
+ *
+ * <pre>{@code
+ * Server io = new Server();
+ * io.on("connection", socket -> socket.emit("hello"));
+ * Undertow.builder()
+ *     .addHttpListener(8080, "0.0.0.0")
+ *     .setHandler(new BelayHandler(io, myOtherHandler))
+ *     .build().start();
+ * }</pre>
+ *
+ * <p>It never blocks the I/O thread: a held poll, an SSE stream and a WebSocket cost no thread.
+ */
+public final class BelayHandler implements HttpHandler {
+  private final EngineServer engine;
+  private final HttpHandler next;
+  private final String path;
+  private final String pathWithoutSlash;
+
+  /** Serves a Socket.IO server; everything else goes to {@code next}. */
+  public BelayHandler(Server server, HttpHandler next) {
+    this(server.engine(), next);
+  }
+
+  /** Serves {@code engine} and answers 404 to everything else. */
+  public BelayHandler(EngineServer engine) {
+    this(engine, ResponseCodeHandler.HANDLE_404);
+  }
+
+  /** Serves an engine (Engine.IO only, no Socket.IO layer); everything else goes to {@code next}. */
+  public BelayHandler(EngineServer engine, HttpHandler next) {
+    this.engine = engine;
+    this.next = engine.options().serveClient() ? new ClientScriptHandler(engine.options().path(), next) : next;
+    this.path = engine.options().path();
+    this.pathWithoutSlash = path.substring(0, path.length() - 1);
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    String requestPath = exchange.getRequestPath();
+    if (!requestPath.equals(path) && !requestPath.equals(pathWithoutSlash)) {
+      next.handleRequest(exchange);
+      return;
+    }
+    // Dispatched (on this same I/O thread, right after we return) so that Undertow does not end
+    // the exchange when this method returns: a poll may be answered later, from another thread.
+    UndertowExchange wrapped = new UndertowExchange(exchange, engine.options().maxPayload());
+    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> engine.handle(wrapped));
+  }
+}

@@ -1,0 +1,54 @@
+package dev.belay.transport;
+
+import dev.belay.engine.EngineServer;
+import dev.belay.engine.HttpBinding;
+import dev.belay.engine.Listening;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import java.net.InetSocketAddress;
+
+/**
+ * Starts a standalone Undertow server for an engine; found by {@link EngineServer#listen} through
+ * {@link java.util.ServiceLoader}. Applications usually call {@code engine.listen(host, port)} or
+ * {@code server.listen(port)} rather than this class.
+ *
+ * <pre>{@code
+ * Listening http = new UndertowBinding().listen(engine, "127.0.0.1", 0);
+ * int port = http.port();
+ * }</pre>
+ */
+public final class UndertowBinding implements HttpBinding {
+  @Override
+  public Listening listen(EngineServer engine, String host, int port) {
+    Undertow undertow = Undertow.builder()
+        .addHttpListener(port, host)
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) engine.options().maxPayload())
+        // A client must send its request head promptly, and a keep-alive connection that carries no
+        // request is dropped; held polls and streams are answered within pingInterval, so neither
+        // limit touches a live session.
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
+        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT,
+            (int) Math.max(60_000, 2 * (engine.options().pingInterval().toMillis() + engine.options().pingTimeout().toMillis())))
+        .setHandler(new BelayHandler(engine))
+        .build();
+    undertow.start();
+    InetSocketAddress address = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+    return new Listening() {
+      @Override
+      public int port() {
+        return address.getPort();
+      }
+
+      @Override
+      public String host() {
+        return host;
+      }
+
+      @Override
+      public void close() {
+        engine.close();
+        undertow.stop();
+      }
+    };
+  }
+}

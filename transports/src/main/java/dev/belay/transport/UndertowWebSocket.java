@@ -1,0 +1,121 @@
+package dev.belay.transport;
+
+import dev.belay.engine.WebSocketConnection;
+import dev.belay.engine.WebSocketListener;
+import dev.belay.engine.WriteCallback;
+import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.BufferedBinaryMessage;
+import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.CloseMessage;
+import io.undertow.websockets.core.WebSocketCallback;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.xnio.Pooled;
+
+/**
+ * {@link WebSocketConnection} over an Undertow {@link WebSocketChannel}, and the receive side that
+ * feeds a {@link WebSocketListener}. Messages over maxPayload close the socket with 1009 (Undertow
+ * enforces the buffer limit); invalid UTF-8 in a text frame closes it with 1007.
+ */
+final class UndertowWebSocket implements WebSocketConnection {
+  private final WebSocketChannel channel;
+
+  private UndertowWebSocket(WebSocketChannel channel) {
+    this.channel = channel;
+  }
+
+  static void open(WebSocketChannel channel, long maxPayload, Function<WebSocketConnection, WebSocketListener> open) {
+    UndertowWebSocket connection = new UndertowWebSocket(channel);
+    WebSocketListener listener = open.apply(connection);
+    AtomicBoolean closeReported = new AtomicBoolean();
+    int[] closeCode = {1005};
+    String[] closeReason = {""};
+    channel.addCloseTask(ch -> {
+      if (closeReported.compareAndSet(false, true)) listener.onClose(closeCode[0], closeReason[0]);
+    });
+    channel.getReceiveSetter().set(new AbstractReceiveListener() {
+      @Override
+      protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
+        listener.onText(message.getData());
+      }
+
+      @Override
+      protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
+        Pooled<ByteBuffer[]> data = message.getData();
+        try {
+          ByteBuffer[] buffers = data.getResource();
+          int size = 0;
+          for (ByteBuffer b : buffers) size += b.remaining();
+          byte[] bytes = new byte[size];
+          int offset = 0;
+          for (ByteBuffer b : buffers) {
+            int n = b.remaining();
+            b.get(bytes, offset, n);
+            offset += n;
+          }
+          listener.onBinary(bytes);
+        } finally {
+          data.free();
+        }
+      }
+
+      @Override
+      protected void onCloseMessage(CloseMessage cm, WebSocketChannel ch) {
+        closeCode[0] = cm.getCode();
+        closeReason[0] = cm.getReason() == null ? "" : cm.getReason();
+      }
+
+      @Override
+      protected void onError(WebSocketChannel ch, Throwable error) {
+        // Report before super closes the channel, or the close task would report a plain close.
+        // (An oversized message lands here, after Undertow has sent 1009 to the client.)
+        if (closeReported.compareAndSet(false, true)) listener.onError(error);
+        super.onError(ch, error);
+      }
+
+      @Override
+      protected long getMaxTextBufferSize() {
+        return maxPayload;
+      }
+
+      @Override
+      protected long getMaxBinaryBufferSize() {
+        return maxPayload;
+      }
+    });
+    channel.resumeReceives();
+  }
+
+  @Override
+  public void sendText(String text, WriteCallback done) {
+    WebSockets.sendText(text, channel, callback(done));
+  }
+
+  @Override
+  public void sendBinary(byte[] data, WriteCallback done) {
+    WebSockets.sendBinary(ByteBuffer.wrap(data), channel, callback(done));
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    if (!channel.isOpen() || channel.isCloseFrameSent()) return;
+    WebSockets.sendClose(code, reason, channel, null);
+  }
+
+  private static WebSocketCallback<Void> callback(WriteCallback done) {
+    return new WebSocketCallback<>() {
+      @Override
+      public void complete(WebSocketChannel ch, Void context) {
+        done.done(null);
+      }
+
+      @Override
+      public void onError(WebSocketChannel ch, Void context, Throwable error) {
+        done.done(error);
+      }
+    };
+  }
+}
