@@ -2,6 +2,7 @@ package dev.belay.transport;
 
 import dev.belay.engine.HttpExchange;
 import dev.belay.engine.WriteCallback;
+import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.Map;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
 
 /**
  * A streamed response body on Undertow's sink channel: each chunk is written and flushed at once,
@@ -49,7 +51,40 @@ final class UndertowResponseStream implements HttpExchange.ResponseStream {
       return;
     }
     channel.getWriteSetter().set(ch -> pump());
+    // A stream is never reused for another request, and its end is the end of the connection.
+    exchange.setPersistent(false);
+    watchForPeerClose();
     pump(); // chunks queued before the start (hopping from another thread) go out now
+  }
+
+  /**
+   * Undertow reads nothing from a connection while its response is in progress, so a client that
+   * goes away is noticed only at the next write, which may be a heartbeat away. Reading the (silent)
+   * connection notices the end of file at once; closing the connection then fires the abort watch.
+   * A client must not send anything more on a stream's connection; whatever it sends is dropped.
+   */
+  private void watchForPeerClose() {
+    if (!(exchange.getConnection() instanceof AbstractServerConnection connection)) return; // not HTTP/1.x: left to the protocol
+    ConduitStreamSourceChannel source = connection.getChannel().getSourceChannel();
+    ByteBuffer scratch = ByteBuffer.allocate(512);
+    source.getReadSetter().set(ch -> {
+      try {
+        while (true) {
+          scratch.clear();
+          int n = ch.read(scratch);
+          if (n == 0) return;
+          if (n < 0) {
+            ch.suspendReads();
+            fail(new IOException("the client closed the connection"));
+            return;
+          }
+        }
+      } catch (IOException e) {
+        ch.suspendReads();
+        fail(e);
+      }
+    });
+    source.resumeReads();
   }
 
   /** The exchange had already answered: every write fails. */
