@@ -359,7 +359,7 @@ final class EngineSession implements EngineSocket {
     probed = false;
     upgradeTimer.cancel();
     if (c != null) c.close(List.of(), false);
-    if (wasProbed) transport.onUpgradeAbandoned();
+    if (wasProbed && state == State.OPEN) transport.onUpgradeAbandoned();
   }
 
   // ---- closing: the one failure path --------------------------------------------------------

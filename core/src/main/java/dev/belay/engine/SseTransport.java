@@ -33,6 +33,8 @@ final class SseTransport extends Transport {
   private volatile boolean paused;
   /** Ended; nothing more is written. Lane; volatile for writable(). */
   private volatile boolean closed;
+  /** Lane: why the stream ended while paused for an upgrade, or null. */
+  private String droppedWhilePaused;
   /** A POST is being read or handled. */
   private final AtomicBoolean posting = new AtomicBoolean();
 
@@ -75,6 +77,13 @@ final class SseTransport extends Transport {
       if (closed) return;
       closed = true;
       stream.close();
+      // Paused for an upgrade, the stream has carried all it will: a client may close it as soon as
+      // it has sent the upgrade packet on the new transport, which may reach us after the end of
+      // this stream. Only if the upgrade is then abandoned is the session lost.
+      if (paused) {
+        droppedWhilePaused = description;
+        return;
+      }
       session.onTransportClose(this, CloseReason.TRANSPORT_CLOSE, description);
     });
   }
@@ -110,7 +119,11 @@ final class SseTransport extends Transport {
   void onUpgradeAbandoned() {
     if (!paused) return;
     paused = false;
-    session().onDrain(this);
+    if (droppedWhilePaused != null) {
+      session().onTransportClose(this, CloseReason.TRANSPORT_CLOSE, droppedWhilePaused);
+    } else {
+      session().onDrain(this);
+    }
   }
 
   @Override

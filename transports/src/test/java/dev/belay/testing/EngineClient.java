@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -70,6 +73,8 @@ public final class EngineClient implements AutoCloseable {
   private volatile CompletableFuture<Void> probeAnswered = new CompletableFuture<>();
   private volatile CompletableFuture<Void> streamMarker = new CompletableFuture<>();
   private volatile boolean upgrading;
+  /** Messages sent, by the transport that carried them. */
+  private final Map<String, AtomicInteger> sentVia = new ConcurrentHashMap<>();
   /** Pings received. */
   private final java.util.concurrent.Semaphore pings = new java.util.concurrent.Semaphore(0);
   /** Whether pings are answered (off to test ping timeouts). */
@@ -149,6 +154,12 @@ public final class EngineClient implements AutoCloseable {
   /** Completes with the reason when the session ends from the client's point of view. */
   public CompletableFuture<String> closed() {
     return closed;
+  }
+
+  /** How many messages went out on {@code transport}. */
+  public int sentVia(String transport) {
+    AtomicInteger n = sentVia.get(transport);
+    return n == null ? 0 : n.get();
   }
 
   /** Waits for {@code n} more pings from the server (10 s each at most). */
@@ -348,6 +359,8 @@ public final class EngineClient implements AutoCloseable {
       sendLock.lock();
       try {
         String t = current;
+        int messages = (int) batch.stream().filter(p -> p.type() == EnginePacketType.MESSAGE).count();
+        sentVia.computeIfAbsent(t, k -> new AtomicInteger()).addAndGet(messages);
         if (t.equals("websocket")) {
           for (EnginePacket p : batch) {
             if (p.isBinary()) await(ws.sendBinary(ByteBuffer.wrap(p.binary()), true));

@@ -26,6 +26,7 @@ public final class EngineFixture implements AutoCloseable {
   private final Listening http;
   private final Map<String, CompletableFuture<EngineSocket>> sockets = new ConcurrentHashMap<>();
   private final Map<String, BlockingQueue<String>> closes = new ConcurrentHashMap<>();
+  private final Map<String, BlockingQueue<Object>> received = new ConcurrentHashMap<>();
   public volatile boolean echo = true;
 
   private EngineFixture(EngineOptions options) {
@@ -34,7 +35,9 @@ public final class EngineFixture implements AutoCloseable {
       sockets.computeIfAbsent(socket.id(), k -> new CompletableFuture<>()).complete(socket);
       BlockingQueue<String> q = closes.computeIfAbsent(socket.id(), k -> new LinkedBlockingQueue<>());
       socket.onClose((reason, description) -> q.add(reason.text() + ": " + description));
+      BlockingQueue<Object> in = received.computeIfAbsent(socket.id(), k -> new LinkedBlockingQueue<>());
       socket.onMessage(data -> {
+        in.add(data);
         if (!echo) return;
         if (data instanceof String s) socket.send(s);
         else socket.send((byte[]) data);
@@ -63,6 +66,17 @@ public final class EngineFixture implements AutoCloseable {
       return sockets.computeIfAbsent(sid, k -> new CompletableFuture<>()).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new AssertionError("no session " + sid, e);
+    }
+  }
+
+  /** The next message session {@code sid} received (waits up to 10 s). */
+  public Object nextReceived(String sid) {
+    try {
+      Object r = received.computeIfAbsent(sid, k -> new LinkedBlockingQueue<>()).poll(10, TimeUnit.SECONDS);
+      if (r == null) throw new AssertionError("session " + sid + " received nothing within 10 s");
+      return r;
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
     }
   }
 
