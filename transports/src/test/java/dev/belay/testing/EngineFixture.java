@@ -27,6 +27,7 @@ public final class EngineFixture implements AutoCloseable {
   private final Map<String, CompletableFuture<EngineSocket>> sockets = new ConcurrentHashMap<>();
   private final Map<String, BlockingQueue<String>> closes = new ConcurrentHashMap<>();
   private final Map<String, BlockingQueue<Object>> received = new ConcurrentHashMap<>();
+  private final Map<String, BlockingQueue<String>> upgrades = new ConcurrentHashMap<>();
   public volatile boolean echo = true;
 
   private EngineFixture(EngineOptions options) {
@@ -35,6 +36,8 @@ public final class EngineFixture implements AutoCloseable {
       sockets.computeIfAbsent(socket.id(), k -> new CompletableFuture<>()).complete(socket);
       BlockingQueue<String> q = closes.computeIfAbsent(socket.id(), k -> new LinkedBlockingQueue<>());
       socket.onClose((reason, description) -> q.add(reason.text() + ": " + description));
+      BlockingQueue<String> up = upgrades.computeIfAbsent(socket.id(), k -> new LinkedBlockingQueue<>());
+      socket.onUpgrade(up::add);
       BlockingQueue<Object> in = received.computeIfAbsent(socket.id(), k -> new LinkedBlockingQueue<>());
       socket.onMessage(data -> {
         in.add(data);
@@ -75,6 +78,16 @@ public final class EngineFixture implements AutoCloseable {
       Object r = received.computeIfAbsent(sid, k -> new LinkedBlockingQueue<>()).poll(10, TimeUnit.SECONDS);
       if (r == null) throw new AssertionError("session " + sid + " received nothing within 10 s");
       return r;
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Waits until session {@code sid} announces its next upgrade, and checks it is to {@code transport}. */
+  public void awaitUpgrade(String sid, String transport) {
+    try {
+      String t = upgrades.computeIfAbsent(sid, k -> new LinkedBlockingQueue<>()).poll(10, TimeUnit.SECONDS);
+      if (!transport.equals(t)) throw new AssertionError("session " + sid + " upgraded to " + t + ", not " + transport);
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }
