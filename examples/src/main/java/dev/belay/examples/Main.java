@@ -1,5 +1,6 @@
 package dev.belay.examples;
 
+import dev.belay.Server;
 import dev.belay.engine.EngineServer;
 import dev.belay.transport.BelayHandler;
 import io.undertow.Undertow;
@@ -10,6 +11,8 @@ import io.undertow.server.handlers.ResponseCodeHandler;
  * Entry point of {@code belay-examples.jar}:
  *
  * <pre>
+ * java -jar belay-examples.jar chat [--port 8080] [--host 127.0.0.1]
+ * java -jar belay-examples.jar lab [--port 8080] [--host 127.0.0.1]
  * java -jar belay-examples.jar conformance --port 3000
  * </pre>
  */
@@ -22,8 +25,16 @@ public final class Main {
     String host = stringOption(args, "--host", "127.0.0.1");
     switch (args[0]) {
       case "conformance" -> conformance(host, port);
+      case "chat" -> chat(host, port);
       default -> usage();
     }
+  }
+
+  private static void chat(String host, int port) {
+    Server io = new Server();
+    new ChatServer(io);
+    ExampleHttp http = ExampleHttp.start(io, ChatServer.PAGES, host, port);
+    System.out.println("Belay chat on " + http.url() + " - open it in two browser windows");
   }
 
   private static void conformance(String host, int port) {
