@@ -64,8 +64,7 @@ public final class Server implements AutoCloseable {
     this.options = Objects.requireNonNull(options, "options");
     this.engine = engine;
     this.schedulerOverride = scheduler;
-    Executor configured = options.engine().executor();
-    this.workers = workers != null ? workers : configured != null ? configured : Workers.shared();
+    this.workers = workers != null ? workers : Objects.requireNonNull(engine, "engine or workers").executor();
     this.main = of("/");
     if (engine != null) engine.onConnection(this::attach);
   }
@@ -91,6 +90,7 @@ public final class Server implements AutoCloseable {
     return engine.scheduler();
   }
 
+  /** Where timer callbacks hop to, so that user code never runs on the scheduler's thread. */
   Executor workers() {
     return workers;
   }

@@ -37,12 +37,14 @@ public final class Main {
     System.out.println("Belay chat on " + http.url() + " - open it in two browser windows");
   }
 
+  /** Both official suites' fixtures on one port: Engine.IO at /engine.io/, Socket.IO at /socket.io/. */
   private static void conformance(String host, int port) {
     EngineServer engine = EngineConformance.create();
-    HttpHandler handler = new BelayHandler(engine, ResponseCodeHandler.HANDLE_404);
+    Server io = SocketIoConformance.create();
+    HttpHandler handler = new BelayHandler(engine, new BelayHandler(io, ResponseCodeHandler.HANDLE_404));
     Undertow server = Undertow.builder().addHttpListener(port, host).setHandler(handler).build();
     server.start();
-    System.out.println("conformance fixture on http://" + host + ":" + port + "/engine.io/");
+    System.out.println("conformance fixtures on http://" + host + ":" + port + "/engine.io/ and /socket.io/");
   }
 
   static int intOption(String[] args, String name, int fallback) {
