@@ -26,6 +26,7 @@ public final class Main {
     switch (args[0]) {
       case "conformance" -> conformance(host, port);
       case "chat" -> chat(host, port);
+      case "lab" -> lab(host, port);
       default -> usage();
     }
   }
@@ -35,6 +36,12 @@ public final class Main {
     new ChatServer(io);
     ExampleHttp http = ExampleHttp.start(io, ChatServer.PAGES, host, port);
     System.out.println("Belay chat on " + http.url() + " - open it in two browser windows");
+  }
+
+  private static void lab(String host, int port) {
+    LabServer lab = new LabServer();
+    ExampleHttp http = ExampleHttp.start(lab.io(), LabServer.PAGES, host, port);
+    System.out.println("Belay transport lab on " + http.url() + " - open it in several tabs");
   }
 
   /** Both official suites' fixtures on one port: Engine.IO at /engine.io/, Socket.IO at /socket.io/. */
