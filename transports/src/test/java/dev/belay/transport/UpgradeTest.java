@@ -75,6 +75,21 @@ class UpgradeTest {
   }
 
   @Test
+  void aPollRacingTheUpgradePacketGets400WhicheverArrivesFirst() {
+    for (int i = 0; i < 10; i++) {
+      String sid = RawHttp.openPolling(server);
+      RawWebSocket ws = RawWebSocket.connect(server.wsUrl("EIO=4&transport=websocket&sid=" + sid));
+      ws.sendText("2probe");
+      assertEquals("3probe", ws.nextText());
+      ws.sendText("5");
+      assertEquals(400, RawHttp.get(server.url("EIO=4&transport=polling&sid=" + sid)).statusCode());
+      ws.sendText("4hello");
+      assertEquals("4hello", ws.nextSkippingPings());
+      ws.close();
+    }
+  }
+
+  @Test
   void nothingIsLostOrReorderedAcrossTheUpgrade() {
     String sid = RawHttp.openPolling(server);
     EngineSocket socket = server.nextConnection();
