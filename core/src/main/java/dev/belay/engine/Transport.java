@@ -41,6 +41,23 @@ abstract class Transport {
     return false;
   }
 
+  /**
+   * Lane. An upgrade candidate answered the probe: let the client pause this transport. Polling
+   * answers a pending GET with NOOP when nothing is buffered; SSE writes its NOOP marker and holds
+   * further packets until the switch.
+   */
+  void onProbed(boolean nothingBuffered) {
+    if (writable() && nothingBuffered) send(List.of(EnginePacket.NOOP));
+  }
+
+  /** Lane. An upgrade moved the session to another transport: end this one quietly. */
+  void closeReplaced() {
+    close(List.of(EnginePacket.NOOP), false);
+  }
+
+  /** Lane. The upgrade this transport was paused for (see {@link #onProbed}) was abandoned. */
+  void onUpgradeAbandoned() {}
+
   final void attach(EngineSession session) {
     this.session = session;
   }
