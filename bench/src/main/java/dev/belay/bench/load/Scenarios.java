@@ -86,8 +86,10 @@ final class Scenarios implements AutoCloseable {
     Connected conn = connect(o.clients, transport, l, o.concurrency);
     row.put("clients", o.clients);
     row.put("inflight", o.inflight);
-    requireAll(conn, o.clients);
-    for (Client c : conn.clients) {
+    requireAll(conn, (int) Math.ceil(o.clients * o.minConnected));
+    List<Client> live = conn.clients.stream().filter(c -> c.connected).toList();
+    row.put("connected", live.size());
+    for (Client c : live) {
       c.loop.execute(() -> {
         for (int i = 0; i < o.inflight; i++) {
           sendEcho(c, ack);
@@ -105,7 +107,7 @@ final class Scenarios implements AutoCloseable {
     cpu.stop();
     long n = done.sum();
     Recorder all = collect();
-    awaitDrained(conn.clients);
+    awaitDrained(live);
     disconnect(conn.clients);
     row.put("durationS", secs);
     row.put("roundTrips", n);
@@ -153,7 +155,7 @@ final class Scenarios implements AutoCloseable {
     };
     int n = o.fanoutClients + 1;
     Connected conn = connect(n, transport, l, o.concurrency);
-    requireAll(conn, n);
+    requireAll(conn, (int) Math.ceil(n * o.minConnected));
     onLoops(loop -> loop.recorder.clear());
     long total = Math.max(1, Math.round(o.rate * o.durationS));
     long period = (long) (1e9 / o.rate);
