@@ -8,6 +8,7 @@
 #   FANOUT_CLIENTS [5000]  RATE [10]  IDLE_CLIENTS [10000 WebSocket]  IDLE_HTTP_CLIENTS [5000
 #   polling/SSE: two connections each]  TTFE_TRIALS [50]  LOOPS [2]
 #   BUILD [auto: build when the jar is missing; 1 forces, 0 skips]  PORT [3400]
+#   JMH [1: also run the codec microbenchmarks, short settings, ~3 minutes; 0 skips]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -26,6 +27,7 @@ TTFE_TRIALS=${TTFE_TRIALS:-50}
 LOOPS=${LOOPS:-2}
 PORT=${PORT:-3400}
 BUILD=${BUILD:-auto}
+JMH=${JMH:-1}
 
 if [[ $BUILD == 1 || ( $BUILD == auto && ! -f $JAR ) ]]; then
   mvn -q -DskipTests package
@@ -109,6 +111,11 @@ for s in $SERVERS; do
   wait "$pid" 2>/dev/null || true
   PORT=$((PORT + 2)) # a fresh port: no TIME_WAIT or lingering socket of the last server in the way
 done
+
+if [[ $JMH == 1 ]]; then
+  echo "== jmh"
+  java -jar $JAR jmh -wi 2 -i 3 -w 1 -r 1 -f 1 2>&1 | sed -n '/^Benchmark /,$p' > "$DIR/jmh.txt" || true
+fi
 
 DAY=$(date -u +%Y-%m-%d)
 OUT=bench/results/$DAY.md
