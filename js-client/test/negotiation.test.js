@@ -241,3 +241,29 @@ test("writes wait for drain and respect maxPayload on HTTP transports", async ()
   await flushMicrotasks();
   assert.deepEqual(p.messages(), ["aaaa", "bbbb", "cccc"]);
 });
+
+test("before a winner, transport names the latest candidate and writes wait for the handshake", async () => {
+  const w = fakeWorld(Emitter);
+  const e = engineIn(w);
+  assert.equal(e.transport.name, "websocket");
+  w.last("websocket").channelUp();
+  e.write("early");
+  assert.deepEqual(w.last("websocket").sent, []);
+  await w.clock.advance(300);
+  assert.equal(e.transport.name, "sse");
+  w.last("sse").handshake();
+  await flushMicrotasks();
+  assert.deepEqual(w.last("sse").messages(), ["early"]);
+});
+
+test("official-style transports order ['polling', 'websocket'] in race mode still upgrades to WebSocket", async () => {
+  const w = fakeWorld(Emitter);
+  const e = engineIn(w, { transports: ["polling", "websocket"] });
+  assert.equal(w.created[0].name, "polling");
+  w.last("polling").handshake({ upgrades: ["websocket"] });
+  const ws = w.last("websocket");
+  ws.channelUp();
+  ws.receive("pong", "probe");
+  await flushMicrotasks();
+  assert.equal(e.transport.name, "websocket");
+});

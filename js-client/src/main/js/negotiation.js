@@ -137,7 +137,7 @@ class Race {
       return this.startNext();
     }
     this.live.add(t);
-    this.onCandidate(name);
+    this.onCandidate(name, t);
     const unsubs = [];
     const drop = (err) => {
       if (this.done || !this.live.has(t)) return;
