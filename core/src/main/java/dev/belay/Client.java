@@ -169,7 +169,7 @@ final class Client {
     if (closed) return;
     for (Socket socket : new ArrayList<>(sockets.values())) socket.onClose(DisconnectReason.FORCED_SERVER_CLOSE);
     closed = true;
-    conn.close(CloseReason.FORCED_CLOSE);
+    conn.close(); // flushes what is queued (the DISCONNECT packets) first
   }
 
   private void onEngineClose(CloseReason reason) {

@@ -202,6 +202,15 @@ public final class Namespace {
     }
   }
 
+  void closeAdapter() {
+    if (adapter == null) return;
+    try {
+      adapter.close();
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "adapter of " + name + " failed to close", e);
+    }
+  }
+
   void removeSocket(Socket socket) {
     sockets.remove(socket.id(), socket);
   }

@@ -207,5 +207,6 @@ public final class Server implements AutoCloseable {
     Listening started = listening;
     if (started != null) started.close();
     if (engine != null) engine.close();
+    for (Namespace namespace : namespaces.values()) namespace.closeAdapter();
   }
 }

@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Threading: listeners of one socket run one at a time, in the order the client sent its
  * packets, on a worker thread (the client's lane), never on an I/O thread. Every method may be
- * called from any thread.
+ * called from any thread. A listener must not block waiting for this client's acknowledgement
+ * (it arrives on the same lane): chain on the future instead.
  */
 public final class Socket implements RemoteSocket {
   private static final System.Logger LOG = System.getLogger(Socket.class.getName());
@@ -141,6 +142,8 @@ public final class Socket implements RemoteSocket {
   public void join(String... rooms) {
     if (state == State.DISCONNECTED) return;
     namespace.adapter().addAll(id, Set.of(rooms));
+    // A join racing with the socket's departure (from another thread) must not leave it in rooms.
+    if (state == State.DISCONNECTED) namespace.adapter().delAll(id);
   }
 
   @Override
@@ -435,6 +438,7 @@ public final class Socket implements RemoteSocket {
     private final AckCallback callback;
     // Set by the registering thread after scheduling; read by whoever completes.
     volatile Cancellable timer;
+    // Set once by whoever completes first (the ack on the lane, a timeout, a disconnect).
     private final AtomicBoolean done = new AtomicBoolean();
 
     PendingAck(AckCallback callback) {

@@ -166,6 +166,12 @@ public final class EngineServer implements AutoCloseable {
         start(register(req, ws), upgrades);
         return ws;
       });
+      case SseTransport.NAME -> {
+        SseTransport sse = new SseTransport(this);
+        EngineSession session = register(req, sse);
+        sse.open(exchange);
+        start(session, upgrades);
+      }
       default -> respondError(exchange, EngineError.TRANSPORT_UNKNOWN);
     }
   }
@@ -224,6 +230,7 @@ public final class EngineServer implements AutoCloseable {
           return ws;
         });
       }
+      case SseTransport.NAME -> SseTransport.route(this, exchange, session);
       default -> respondError(exchange, EngineError.TRANSPORT_UNKNOWN);
     }
   }

@@ -329,8 +329,8 @@ final class EngineSession implements EngineSocket {
     if (packet.type() == EnginePacketType.PING && "probe".equals(packet.text()) && !probed) {
       probed = true;
       candidate.send(List.of(EnginePacket.PONG_PROBE));
-      // Release a pending poll so the client can pause the old transport.
-      if (transport.writable() && buffer.isEmpty()) transport.send(List.of(EnginePacket.NOOP));
+      // Release a pending poll (or mark the end of a stream) so the client can pause the old transport.
+      transport.onProbed(buffer.isEmpty());
     } else if (packet.type() == EnginePacketType.UPGRADE && probed) {
       completeUpgrade();
     } else {
@@ -354,10 +354,12 @@ final class EngineSession implements EngineSocket {
 
   private void abandonCandidate() {
     Transport c = candidate;
+    boolean wasProbed = probed;
     candidate = null;
     probed = false;
     upgradeTimer.cancel();
     if (c != null) c.close(List.of(), false);
+    if (wasProbed && state == State.OPEN) transport.onUpgradeAbandoned();
   }
 
   // ---- closing: the one failure path --------------------------------------------------------
@@ -420,6 +422,11 @@ final class EngineSession implements EngineSocket {
 
   Transport currentTransport() {
     return transport;
+  }
+
+  /** Lane. The transport being probed for an upgrade, or null. */
+  Transport candidateTransport() {
+    return candidate;
   }
 
   /** Runs a task on this session's listener lane (used to announce the connection). */

@@ -41,6 +41,18 @@ abstract class Transport {
     return false;
   }
 
+  /**
+   * Lane. An upgrade candidate answered the probe: let the client pause this transport. Polling
+   * answers a pending GET with NOOP when nothing is buffered; SSE writes its NOOP marker and holds
+   * further packets until the switch.
+   */
+  void onProbed(boolean nothingBuffered) {
+    if (writable() && nothingBuffered) send(List.of(EnginePacket.NOOP));
+  }
+
+  /** Lane. The upgrade this transport was paused for (see {@link #onProbed}) was abandoned. */
+  void onUpgradeAbandoned() {}
+
   final void attach(EngineSession session) {
     this.session = session;
   }

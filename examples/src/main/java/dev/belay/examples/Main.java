@@ -11,6 +11,8 @@ import io.undertow.server.handlers.ResponseCodeHandler;
  * Entry point of {@code belay-examples.jar}:
  *
  * <pre>
+ * java -jar belay-examples.jar chat [--port 8080] [--host 127.0.0.1]
+ * java -jar belay-examples.jar lab [--port 8080] [--host 127.0.0.1]
  * java -jar belay-examples.jar conformance --port 3000
  * </pre>
  */
@@ -23,8 +25,23 @@ public final class Main {
     String host = stringOption(args, "--host", "127.0.0.1");
     switch (args[0]) {
       case "conformance" -> conformance(host, port);
+      case "chat" -> chat(host, port);
+      case "lab" -> lab(host, port);
       default -> usage();
     }
+  }
+
+  private static void chat(String host, int port) {
+    Server io = new Server();
+    new ChatServer(io);
+    ExampleHttp http = ExampleHttp.start(io, ChatServer.PAGES, host, port);
+    System.out.println("Belay chat on " + http.url() + " - open it in two browser windows");
+  }
+
+  private static void lab(String host, int port) {
+    LabServer lab = new LabServer();
+    ExampleHttp http = ExampleHttp.start(lab.io(), LabServer.PAGES, host, port);
+    System.out.println("Belay transport lab on " + http.url() + " - open it in several tabs");
   }
 
   /** Both official suites' fixtures on one port: Engine.IO at /engine.io/, Socket.IO at /socket.io/. */

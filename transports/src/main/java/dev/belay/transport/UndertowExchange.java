@@ -30,6 +30,8 @@ final class UndertowExchange implements HttpExchange {
   private final int maxPayload;
   /** Set on the I/O thread when a response has started; later respond calls are ignored. */
   private boolean responded;
+  /** Set on the I/O thread when a streamed response started; it may still be aborted until it ends. */
+  private boolean streaming;
 
   UndertowExchange(HttpServerExchange exchange, int maxPayload) {
     this.exchange = exchange;
@@ -82,9 +84,14 @@ final class UndertowExchange implements HttpExchange {
 
   @Override
   public ResponseStream stream(int status, Map<String, String> headers) {
-    UndertowResponseStream stream = new UndertowResponseStream(exchange);
+    UndertowResponseStream stream = new UndertowResponseStream(exchange, this::clearAbortWatch);
     onIoThread(() -> {
+      if (responded || exchange.isResponseStarted()) {
+        stream.failStart();
+        return;
+      }
       responded = true;
+      streaming = true;
       stream.start(status, headers);
     });
     return stream;
@@ -93,7 +100,7 @@ final class UndertowExchange implements HttpExchange {
   @Override
   public void onAbort(Runnable callback) {
     onIoThread(() -> {
-      if (responded) return;
+      if (responded && !streaming) return;
       ServerConnection connection = exchange.getConnection();
       AbortWatcher watcher = connection.getAttachment(ABORT);
       if (watcher == null) {

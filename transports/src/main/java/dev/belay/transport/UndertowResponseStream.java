@@ -2,6 +2,7 @@ package dev.belay.transport;
 
 import dev.belay.engine.HttpExchange;
 import dev.belay.engine.WriteCallback;
+import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
 import java.io.IOException;
@@ -11,30 +12,84 @@ import java.util.Map;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
 
 /**
  * A streamed response body on Undertow's sink channel: each chunk is written and flushed at once,
- * with no thread blocked; a slow client makes chunks wait in a queue, not a thread. All fields are
- * touched on the exchange's I/O thread only.
+ * with no thread blocked; a slow client makes chunks wait in a queue, not a thread. A chunk's
+ * callback runs once it has been flushed to the socket. All fields are touched on the exchange's
+ * I/O thread only.
  */
 final class UndertowResponseStream implements HttpExchange.ResponseStream {
   private final HttpServerExchange exchange;
+  /** Run once when the response ends, normally or not (clears the abort watch). */
+  private final Runnable onEnd;
   private StreamSinkChannel channel;
+  /** Chunks not yet fully written to the channel. */
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  /** Callbacks of chunks written to the channel and waiting for the flush. */
+  private final ArrayDeque<WriteCallback> written = new ArrayDeque<>();
   private boolean closing;
   private boolean closed;
+  /** pump() is running; a nested call (from a callback) only asks it to go round again. */
+  private boolean pumping;
+  private boolean again;
 
   private record Pending(ByteBuffer buffer, WriteCallback done) {}
 
-  UndertowResponseStream(HttpServerExchange exchange) {
+  UndertowResponseStream(HttpServerExchange exchange, Runnable onEnd) {
     this.exchange = exchange;
+    this.onEnd = onEnd;
   }
 
   void start(int status, Map<String, String> headers) {
     exchange.setStatusCode(status);
     headers.forEach((k, v) -> exchange.getResponseHeaders().put(HttpString.tryFromString(k), v));
     channel = exchange.getResponseChannel();
+    if (channel == null) {
+      fail(new IOException("the response channel is already taken"));
+      return;
+    }
     channel.getWriteSetter().set(ch -> pump());
+    // A stream is never reused for another request, and its end is the end of the connection.
+    exchange.setPersistent(false);
+    watchForPeerClose();
+    pump(); // chunks queued before the start (hopping from another thread) go out now
+  }
+
+  /**
+   * Undertow reads nothing from a connection while its response is in progress, so a client that
+   * goes away is noticed only at the next write, which may be a heartbeat away. Reading the (silent)
+   * connection notices the end of file at once; closing the connection then fires the abort watch.
+   * A client must not send anything more on a stream's connection; whatever it sends is dropped.
+   */
+  private void watchForPeerClose() {
+    if (!(exchange.getConnection() instanceof AbstractServerConnection connection)) return; // not HTTP/1.x: left to the protocol
+    ConduitStreamSourceChannel source = connection.getChannel().getSourceChannel();
+    ByteBuffer scratch = ByteBuffer.allocate(512);
+    source.getReadSetter().set(ch -> {
+      try {
+        while (true) {
+          scratch.clear();
+          int n = ch.read(scratch);
+          if (n == 0) return;
+          if (n < 0) {
+            ch.suspendReads();
+            fail(new IOException("the client closed the connection"));
+            return;
+          }
+        }
+      } catch (IOException e) {
+        ch.suspendReads();
+        fail(e);
+      }
+    });
+    source.resumeReads();
+  }
+
+  /** The exchange had already answered: every write fails. */
+  void failStart() {
+    fail(new IOException("the response had already started"));
   }
 
   @Override
@@ -59,31 +114,52 @@ final class UndertowResponseStream implements HttpExchange.ResponseStream {
   }
 
   private void pump() {
-    if (closed || channel == null) return;
+    if (pumping) {
+      again = true;
+      return;
+    }
+    pumping = true;
+    try {
+      do {
+        again = false;
+        if (closed || channel == null) return;
+        if (!pumpOnce()) return;
+      } while (again);
+    } finally {
+      pumping = false;
+    }
+  }
+
+  /** Writes and flushes what is queued; false when the socket is full (the write listener resumes). */
+  private boolean pumpOnce() {
     try {
       while (!queue.isEmpty()) {
         Pending p = queue.peek();
         channel.write(p.buffer);
         if (p.buffer.hasRemaining()) {
           channel.resumeWrites();
-          return;
+          return false;
         }
         queue.poll();
-        p.done.done(null);
+        written.add(p.done);
       }
       if (!channel.flush()) {
         channel.resumeWrites();
-        return;
+        return false;
       }
       channel.suspendWrites();
-      if (closing) finish();
+      for (WriteCallback cb; (cb = written.poll()) != null; ) cb.done(null);
+      if (closing && queue.isEmpty() && !closed) finish();
+      return true;
     } catch (IOException e) {
       fail(e);
+      return false;
     }
   }
 
   private void finish() throws IOException {
     closed = true;
+    onEnd.run();
     channel.shutdownWrites();
     if (!channel.flush()) {
       channel.getWriteSetter().set(ChannelListeners.flushingChannelListener(
@@ -95,8 +171,11 @@ final class UndertowResponseStream implements HttpExchange.ResponseStream {
   }
 
   private void fail(IOException e) {
+    if (closed) return;
     closed = true;
+    for (WriteCallback cb; (cb = written.poll()) != null; ) cb.done(e);
     for (Pending p; (p = queue.poll()) != null; ) p.done.done(e);
+    // Closing the connection fires the abort watch: the engine sees the stream dropped.
     IoUtils.safeClose(exchange.getConnection());
   }
 

@@ -1,0 +1,55 @@
+package dev.belay.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.belay.engine.EngineOptions;
+import dev.belay.engine.EngineStats;
+import dev.belay.testing.EngineClient;
+import dev.belay.testing.EngineFixture;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The counters API: sessions on each transport now, and upgrades by path. */
+class StatsTest {
+  private EngineFixture fixture;
+
+  @AfterEach
+  void tearDown() {
+    if (fixture != null) fixture.close();
+  }
+
+  @Test
+  void countsSessionsPerTransportAndUpgradesByPath() {
+    fixture = EngineFixture.start(EngineOptions.builder());
+    assertEquals(Map.of("polling", 0, "sse", 0, "websocket", 0), fixture.engine.stats().snapshot().sessionsByTransport());
+    try (EngineClient polling = EngineClient.open(fixture.base(), "polling");
+        EngineClient sse = EngineClient.open(fixture.base(), "sse");
+        EngineClient ws = EngineClient.open(fixture.base(), "websocket");
+        EngineClient upgrader = EngineClient.open(fixture.base(), "polling")) {
+      for (EngineClient c : new EngineClient[] {polling, sse, ws, upgrader}) fixture.socket(c.sid());
+      EngineStats.Snapshot s = fixture.engine.stats().snapshot();
+      assertEquals(Map.of("polling", 2, "sse", 1, "websocket", 1), s.sessionsByTransport());
+      assertEquals(Map.of(), s.upgrades());
+      assertEquals(4, s.handshakes());
+
+      upgrader.upgrade("sse");
+      fixture.awaitUpgrade(upgrader.sid(), "sse");
+      s = fixture.engine.stats().snapshot();
+      assertEquals(Map.of("polling", 1, "sse", 2, "websocket", 1), s.sessionsByTransport());
+      assertEquals(Map.of("polling->sse", 1L), s.upgrades());
+
+      upgrader.upgrade("websocket");
+      polling.upgrade("websocket");
+      fixture.awaitUpgrade(upgrader.sid(), "websocket");
+      fixture.awaitUpgrade(polling.sid(), "websocket");
+      s = fixture.engine.stats().snapshot();
+      assertEquals(Map.of("polling", 0, "sse", 1, "websocket", 3), s.sessionsByTransport());
+      assertEquals(Map.of("polling->sse", 1L, "sse->websocket", 1L, "polling->websocket", 1L), s.upgrades());
+
+      sse.dropStream();
+      fixture.awaitClose(sse.sid());
+      assertEquals(Map.of("polling", 0, "sse", 0, "websocket", 3), fixture.engine.stats().snapshot().sessionsByTransport());
+    }
+  }
+}
