@@ -248,7 +248,10 @@ class EngineSocket extends Emitter {
     this.probe = probe;
     const timer = this.timers.setTimeout(() => fail(new Error("probe timeout")), this.opts.upgradeTimeout || 10000);
     unsubs.push(
-      on(t, "open", () => t.send([{ type: "ping", data: "probe" }])),
+      on(t, "open", () => {
+        if (typeof this.transport.expectUpgradeMarker === "function") this.transport.expectUpgradeMarker();
+        t.send([{ type: "ping", data: "probe" }]);
+      }),
       on(t, "packet", (p) => {
         if (failed) return;
         if (p.type !== "pong" || p.data !== "probe") return fail(new Error("bad probe answer"));
