@@ -233,3 +233,31 @@ test("custom path and a Manager built directly", async () => {
   ioServer.close();
   http.closeAllConnections();
 });
+
+test("a WebSocket that goes silent after opening is abandoned: ping timeout, then reconnected on another transport", async () => {
+  const own = await startReferenceServer({ pingInterval: 200, pingTimeout: 300 });
+  try {
+    own.io.on("connection", (so) => so.on("echo", (x, cb) => cb(x)));
+    let silence = false;
+    // a proxy that keeps the WebSocket open but stops passing anything down once told to
+    class GoesSilent extends WebSocket {
+      set onmessage(fn) {
+        super.onmessage = (ev) => {
+          if (!silence) fn(ev);
+        };
+      }
+    }
+    const s = client(own.url, { WebSocket: GoesSilent, reconnectionDelay: 50, randomizationFactor: 0 });
+    await connected(s);
+    assert.equal(s.io.engine.transport.name, "websocket");
+    const disconnected = once(s, "disconnect", 3000);
+    silence = true;
+    const [reason] = await disconnected;
+    assert.equal(reason, "ping timeout");
+    await once(s, "connect", 5000);
+    assert.equal(s.io.engine.transport.name, "polling", "the silent WebSocket is tried last now");
+    assert.equal(await s.emitWithAck("echo", "after"), "after");
+  } finally {
+    await own.close();
+  }
+});
