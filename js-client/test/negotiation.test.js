@@ -267,3 +267,16 @@ test("official-style transports order ['polling', 'websocket'] in race mode stil
   await flushMicrotasks();
   assert.equal(e.transport.name, "websocket");
 });
+
+test("race: a candidate failing while an earlier one still hangs starts the next at once", async () => {
+  const w = fakeWorld(Emitter);
+  const e = engineIn(w);
+  await w.clock.advance(300);
+  w.last("websocket").channelUp(); // blackholed: open, silent
+  w.last("sse").fail("400");
+  assert.deepEqual(w.created.map((t) => t.name), ["websocket", "sse", "polling"]);
+  assert.equal(w.clock.now() - w.last("polling").startedAt, 0);
+  w.last("polling").handshake();
+  assert.equal(e.transport.name, "polling");
+  assert.ok(w.last("websocket").closed);
+});
