@@ -240,11 +240,13 @@ test("a WebSocket that goes silent after opening is abandoned: ping timeout, the
     own.io.on("connection", (so) => so.on("echo", (x, cb) => cb(x)));
     let silence = false;
     // a proxy that keeps the WebSocket open but stops passing anything down once told to
+    // (nothing at all reaches the client then: neither messages nor the server's close)
     class GoesSilent extends WebSocket {
       set onmessage(fn) {
-        super.onmessage = (ev) => {
-          if (!silence) fn(ev);
-        };
+        super.onmessage = fn && ((ev) => !silence && fn(ev));
+      }
+      set onclose(fn) {
+        super.onclose = fn && ((ev) => !silence && fn(ev));
       }
     }
     const s = client(own.url, { WebSocket: GoesSilent, reconnectionDelay: 50, randomizationFactor: 0 });
