@@ -33,6 +33,7 @@ public final class EngineOptions {
   private final Predicate<TransportRequest> allowRequest;
   private final int maxOutboundPackets;
   private final int ssePaddingBytes;
+  private final boolean serveClient;
   private final Executor executor;
   private final EngineScheduler scheduler;
 
@@ -49,6 +50,7 @@ public final class EngineOptions {
     this.allowRequest = b.allowRequest;
     this.maxOutboundPackets = b.maxOutboundPackets;
     this.ssePaddingBytes = b.ssePaddingBytes;
+    this.serveClient = b.serveClient;
     this.executor = b.executor;
     this.scheduler = b.scheduler;
   }
@@ -76,6 +78,7 @@ public final class EngineOptions {
     b.allowRequest = allowRequest;
     b.maxOutboundPackets = maxOutboundPackets;
     b.ssePaddingBytes = ssePaddingBytes;
+    b.serveClient = serveClient;
     b.executor = executor;
     b.scheduler = scheduler;
     return b;
@@ -112,6 +115,9 @@ public final class EngineOptions {
   /** Bytes of the padding comment that opens an SSE stream. */
   public int ssePaddingBytes() { return ssePaddingBytes; }
 
+  /** Whether the HTTP binding serves the bundled client at {@code <path>socket.io.js} (default true). */
+  public boolean serveClient() { return serveClient; }
+
   /** Where listeners run, or {@code null} for Belay's shared worker pool. */
   public Executor executor() { return executor; }
 
@@ -132,6 +138,7 @@ public final class EngineOptions {
     private Predicate<TransportRequest> allowRequest = request -> true;
     private int maxOutboundPackets = 10_000;
     private int ssePaddingBytes = 2048;
+    private boolean serveClient = true;
     private Executor executor;
     private EngineScheduler scheduler;
 
@@ -187,6 +194,8 @@ public final class EngineOptions {
       this.ssePaddingBytes = bytes;
       return this;
     }
+
+    public Builder serveClient(boolean serve) { this.serveClient = serve; return this; }
 
     public Builder executor(Executor executor) { this.executor = executor; return this; }
 

@@ -1,5 +1,6 @@
 package dev.belay.examples;
 
+import dev.belay.Server;
 import dev.belay.engine.EngineServer;
 import dev.belay.transport.BelayHandler;
 import io.undertow.Undertow;
@@ -10,6 +11,8 @@ import io.undertow.server.handlers.ResponseCodeHandler;
  * Entry point of {@code belay-examples.jar}:
  *
  * <pre>
+ * java -jar belay-examples.jar chat [--port 8080] [--host 127.0.0.1]
+ * java -jar belay-examples.jar lab [--port 8080] [--host 127.0.0.1]
  * java -jar belay-examples.jar conformance --port 3000
  * </pre>
  */
@@ -22,16 +25,33 @@ public final class Main {
     String host = stringOption(args, "--host", "127.0.0.1");
     switch (args[0]) {
       case "conformance" -> conformance(host, port);
+      case "chat" -> chat(host, port);
+      case "lab" -> lab(host, port);
       default -> usage();
     }
   }
 
+  private static void chat(String host, int port) {
+    Server io = new Server();
+    new ChatServer(io);
+    ExampleHttp http = ExampleHttp.start(io, ChatServer.PAGES, host, port);
+    System.out.println("Belay chat on " + http.url() + " - open it in two browser windows");
+  }
+
+  private static void lab(String host, int port) {
+    LabServer lab = new LabServer();
+    ExampleHttp http = ExampleHttp.start(lab.io(), LabServer.PAGES, host, port);
+    System.out.println("Belay transport lab on " + http.url() + " - open it in several tabs");
+  }
+
+  /** Both official suites' fixtures on one port: Engine.IO at /engine.io/, Socket.IO at /socket.io/. */
   private static void conformance(String host, int port) {
     EngineServer engine = EngineConformance.create();
-    HttpHandler handler = new BelayHandler(engine, ResponseCodeHandler.HANDLE_404);
+    Server io = SocketIoConformance.create();
+    HttpHandler handler = new BelayHandler(engine, new BelayHandler(io, ResponseCodeHandler.HANDLE_404));
     Undertow server = Undertow.builder().addHttpListener(port, host).setHandler(handler).build();
     server.start();
-    System.out.println("conformance fixture on http://" + host + ":" + port + "/engine.io/");
+    System.out.println("conformance fixtures on http://" + host + ":" + port + "/engine.io/ and /socket.io/");
   }
 
   static int intOption(String[] args, String name, int fallback) {

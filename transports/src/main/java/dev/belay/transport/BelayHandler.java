@@ -1,5 +1,6 @@
 package dev.belay.transport;
 
+import dev.belay.Server;
 import dev.belay.engine.EngineServer;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -7,14 +8,16 @@ import io.undertow.server.handlers.ResponseCodeHandler;
 import io.undertow.util.SameThreadExecutor;
 
 /**
- * The Undertow handler that serves a Belay engine at its path (default {@code /socket.io/}) and
- * hands every other request to {@code next}, so it mounts into an existing Undertow server.
+ * The Undertow handler that serves a Belay server at its path (default {@code /socket.io/}), and
+ * the bundled client at {@code <path>socket.io.js} unless {@code serveClient(false)}, and hands
+ * every other request to {@code next}, so it mounts into an existing Undertow server.
  *
  * <pre>{@code
- * EngineServer engine = new EngineServer(EngineOptions.defaults());
+ * Server io = new Server();
+ * io.on("connection", socket -> socket.emit("hello"));
  * Undertow.builder()
  *     .addHttpListener(8080, "0.0.0.0")
- *     .setHandler(new BelayHandler(engine, myOtherHandler))
+ *     .setHandler(new BelayHandler(io, myOtherHandler))
  *     .build().start();
  * }</pre>
  *
@@ -26,14 +29,20 @@ public final class BelayHandler implements HttpHandler {
   private final String path;
   private final String pathWithoutSlash;
 
+  /** Serves a Socket.IO server; everything else goes to {@code next}. */
+  public BelayHandler(Server server, HttpHandler next) {
+    this(server.engine(), next);
+  }
+
   /** Serves {@code engine} and answers 404 to everything else. */
   public BelayHandler(EngineServer engine) {
     this(engine, ResponseCodeHandler.HANDLE_404);
   }
 
+  /** Serves an engine (Engine.IO only, no Socket.IO layer); everything else goes to {@code next}. */
   public BelayHandler(EngineServer engine, HttpHandler next) {
     this.engine = engine;
-    this.next = next;
+    this.next = engine.options().serveClient() ? new ClientScriptHandler(engine.options().path(), next) : next;
     this.path = engine.options().path();
     this.pathWithoutSlash = path.substring(0, path.length() - 1);
   }

@@ -23,6 +23,12 @@ public final class UndertowBinding implements HttpBinding {
     Undertow undertow = Undertow.builder()
         .addHttpListener(port, host)
         .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) engine.options().maxPayload())
+        // A client must send its request head promptly, and a keep-alive connection that carries no
+        // request is dropped; held polls and streams are answered within pingInterval, so neither
+        // limit touches a live session.
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
+        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT,
+            (int) Math.max(60_000, 2 * (engine.options().pingInterval().toMillis() + engine.options().pingTimeout().toMillis())))
         .setHandler(new BelayHandler(engine))
         .build();
     undertow.start();

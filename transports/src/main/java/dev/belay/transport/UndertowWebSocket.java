@@ -70,8 +70,10 @@ final class UndertowWebSocket implements WebSocketConnection {
 
       @Override
       protected void onError(WebSocketChannel ch, Throwable error) {
-        super.onError(ch, error);
+        // Report before super closes the channel, or the close task would report a plain close.
+        // (An oversized message lands here, after Undertow has sent 1009 to the client.)
         if (closeReported.compareAndSet(false, true)) listener.onError(error);
+        super.onError(ch, error);
       }
 
       @Override

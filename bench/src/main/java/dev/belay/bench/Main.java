@@ -1,0 +1,57 @@
+package dev.belay.bench;
+
+import dev.belay.bench.load.Load;
+import java.util.Arrays;
+
+/** {@code java -jar belay-bench.jar <command> [options]}: the fixtures, the generator, the report. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0) {
+      usage();
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "server" -> BelayServer.main(host(rest), port(rest));
+      case "engine-server" -> EngineBenchServer.main(host(rest), port(rest));
+      case "netty-server" -> NettyServer.main(host(rest), port(rest));
+      case "floor-server" -> FloorServer.main(host(rest), port(rest));
+      case "load" -> Load.main(rest);
+      case "report" -> Report.main(rest);
+      case "jmh" -> org.openjdk.jmh.Main.main(rest);
+      default -> usage();
+    }
+  }
+
+  private static void usage() {
+    System.err.println("""
+        usage: java -jar belay-bench.jar <command> [options]
+          server        --port N [--host H]   Belay with the bench contract
+          engine-server --port N [--host H]   Belay's Engine.IO layer, Socket.IO framing by hand
+          netty-server  --port N [--host H]   netty-socketio with the bench contract
+          floor-server  --port N [--host H]   raw Undertow WebSocket floor
+          load          --port N --scenarios echo-ack:ws,... [see bench/README.md]
+          report        --in DIR --out FILE.md
+          jmh           [JMH options]          codec microbenchmarks
+        Every server also answers GET /mem on port N+1 (heap after a full GC).""");
+    System.exit(2);
+  }
+
+  static int port(String[] args) {
+    return Integer.parseInt(opt(args, "--port", "3000"));
+  }
+
+  static String host(String[] args) {
+    return opt(args, "--host", "127.0.0.1");
+  }
+
+  private static String opt(String[] args, String name, String dflt) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return dflt;
+  }
+}

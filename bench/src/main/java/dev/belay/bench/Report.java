@@ -1,0 +1,240 @@
+package dev.belay.bench;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code report --in DIR --out FILE.md}: reads the JSON lines the generator wrote for each server
+ * ({@code DIR/*.jsonl}), and {@code DIR/machine.txt} and {@code DIR/sizes.txt} written by run.sh,
+ * and writes the comparison in Markdown with ratios Belay/peer, the bar of issue 7 checked, and a
+ * PNG chart beside it.
+ */
+public final class Report {
+  /** Display order; a server missing from the run is left out. */
+  static final List<String> SERVERS = List.of("belay", "belay-engine", "node", "netty", "floor");
+  static final Map<String, String> NAMES = Map.of("belay", "Belay", "belay-engine", "Belay engine only",
+      "node", "Node socket.io 4.8", "netty", "netty-socketio 2.0.14", "floor", "Undertow floor");
+
+  private final Map<String, Map<String, JsonObject>> rows = new LinkedHashMap<>(); // key -> server -> row
+  private final StringBuilder md = new StringBuilder();
+
+  private Report() {}
+
+  public static void main(String[] args) throws IOException {
+    Path in = Path.of(opt(args, "--in", "bench/results/tmp"));
+    Path out = Path.of(opt(args, "--out", "bench/results/report.md"));
+    Report r = new Report();
+    r.load(in);
+    String png = out.getFileName().toString().replaceAll("\\.md$", "") + ".png";
+    r.write(in, png);
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, r.md.toString());
+    Chart.write(r, out.resolveSibling(png));
+    System.out.println("wrote " + out + " and " + out.resolveSibling(png));
+  }
+
+  private static String opt(String[] args, String name, String dflt) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return dflt;
+  }
+
+  private void load(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList()) {
+        for (String line : Files.readAllLines(f)) {
+          if (line.isBlank()) {
+            continue;
+          }
+          JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+          String key = o.get("scenario").getAsString() + ":" + o.get("transport").getAsString();
+          rows.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(o.get("server").getAsString(), o);
+        }
+      }
+    }
+  }
+
+  /** The value of {@code field} for a server in a scenario, NaN when absent or failed. */
+  double value(String key, String server, String field) {
+    JsonObject o = rows.getOrDefault(key, Map.of()).get(server);
+    if (o == null || o.has("error") || !o.has(field) || o.get(field).isJsonNull()) {
+      return Double.NaN;
+    }
+    return o.get(field).getAsDouble();
+  }
+
+  List<String> servers() {
+    List<String> s = new ArrayList<>();
+    for (String name : SERVERS) {
+      if (rows.values().stream().anyMatch(m -> m.containsKey(name))) {
+        s.add(name);
+      }
+    }
+    return s;
+  }
+
+  private void write(Path in, String png) throws IOException {
+    md.append("# Belay benchmark: ").append(in.getFileName()).append("\n\n");
+    md.append("Produced by `bench/run.sh` (see bench/README.md). One machine, servers run one at a time,"
+        + " each on a fresh JVM/process, driven by the same wire-level generator (`belay-bench.jar load`)"
+        + " sharing the same cores. CPU seconds are read from /proc for server and generator apart.\n\n");
+    Path machine = in.resolve("machine.txt");
+    if (Files.exists(machine)) {
+      md.append("## Machine\n\n```\n").append(Files.readString(machine).trim()).append("\n```\n\n");
+    }
+    Path sizes = in.resolve("sizes.txt");
+    if (Files.exists(sizes)) {
+      md.append("## Sizes used\n\n```\n").append(Files.readString(sizes).trim()).append("\n```\n\n");
+    }
+    md.append("![chart](").append(png).append(")\n\n");
+    bar();
+    md.append("## Echo (round trips)\n\n");
+    for (String key : List.of("echo-ack:ws", "echo:ws", "echo-ack:polling", "echo:polling", "echo-ack:sse", "echo:sse")) {
+      table(key, new String[] {"perS", "p50Ms", "p99Ms", "maxMs", "cpuUsPerRoundTrip", "serverCpuS", "genCpuS"},
+          new String[] {"round trips/s", "p50 ms", "p99 ms", "max ms", "server CPU µs/rt", "server CPU s", "gen CPU s"},
+          "perS", "cpuUsPerRoundTrip");
+    }
+    md.append("## Fan-out\n\n");
+    table("fanout:ws", new String[] {"perS", "missing", "p50Ms", "p99Ms", "maxMs", "cpuUsPerDelivery", "serverCpuS", "genCpuS"},
+        new String[] {"delivered/s", "missing", "p50 ms", "p99 ms", "max ms", "server CPU µs/delivery", "server CPU s", "gen CPU s"},
+        "p99Ms", "cpuUsPerDelivery");
+    md.append("## Idle connections\n\n");
+    for (String key : List.of("idle:ws", "idle:polling", "idle:sse")) {
+      table(key, new String[] {"connected", "connectsPerS", "handshakeP50Ms", "handshakeP99Ms", "heapPerConnKb", "rssPerConnKb", "cpuUsPerConnect"},
+          new String[] {"connected", "connects/s", "handshake p50 ms", "handshake p99 ms", "heap KB/conn", "RSS KB/conn", "server CPU µs/connect"},
+          "heapPerConnKb", "cpuUsPerConnect");
+    }
+    md.append("## Time to first event\n\nFresh connection to the answer of a first `echo` emit,"
+        + " trials one after another.\n\n");
+    for (String key : List.of("ttfe:ws", "ttfe:polling", "ttfe:sse")) {
+      table(key, new String[] {"openP50Ms", "p50Ms", "p99Ms", "maxMs", "failed"},
+          new String[] {"open p50 ms", "first event p50 ms", "p99 ms", "max ms", "failed"}, "p50Ms", null);
+    }
+  }
+
+  private void table(String key, String[] fields, String[] heads, String ratioA, String ratioB) {
+    Map<String, JsonObject> byServer = rows.get(key);
+    if (byServer == null) {
+      return;
+    }
+    md.append("### ").append(key).append("\n\n| server |");
+    for (String h : heads) {
+      md.append(' ').append(h).append(" |");
+    }
+    md.append(" Belay/this ").append(ratioA).append(" |");
+    if (ratioB != null) {
+      md.append(" Belay/this ").append(ratioB).append(" |");
+    }
+    md.append("\n|---|");
+    md.append("---:|".repeat(heads.length + (ratioB != null ? 2 : 1))).append('\n');
+    for (String s : SERVERS) {
+      JsonObject o = byServer.get(s);
+      if (o == null) {
+        continue;
+      }
+      md.append("| ").append(NAMES.get(s)).append(" |");
+      if (o.has("error")) {
+        md.append(" error: ").append(o.get("error").getAsString().replace("|", "/")).append(" |");
+        md.append(" |".repeat(heads.length + (ratioB != null ? 1 : 0))).append('\n');
+        continue;
+      }
+      for (String f : fields) {
+        md.append(' ').append(fmt(value(key, s, f))).append(" |");
+      }
+      md.append(' ').append(ratio(key, s, ratioA)).append(" |");
+      if (ratioB != null) {
+        md.append(' ').append(ratio(key, s, ratioB)).append(" |");
+      }
+      md.append('\n');
+    }
+    JsonObject any = byServer.values().iterator().next();
+    md.append("\n").append(describe(any)).append("\n\n");
+  }
+
+  /**
+   * The Belay column ratios and the bar refer to: the full server, or the engine-only fixture when
+   * the full server did not run.
+   */
+  private String ours() {
+    return ran("belay") || !ran("belay-engine") ? "belay" : "belay-engine";
+  }
+
+  private boolean ran(String server) {
+    return rows.values().stream().anyMatch(m -> m.containsKey(server) && !m.get(server).has("error"));
+  }
+
+  private String ratio(String key, String server, String field) {
+    double b = value(key, ours(), field);
+    double x = value(key, server, field);
+    if (server.startsWith("belay") || Double.isNaN(b) || Double.isNaN(x) || x == 0) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "%.2f×", b / x);
+  }
+
+  private static String describe(JsonObject o) {
+    StringBuilder sb = new StringBuilder("Size: ");
+    for (String f : List.of("clients", "inflight", "durationS", "rate", "broadcasts", "trials")) {
+      if (o.has(f)) {
+        sb.append(f).append(' ').append(fmt(o.get(f).getAsDouble())).append(", ");
+      }
+    }
+    return sb.substring(0, sb.length() - 2) + ".";
+  }
+
+  static String fmt(double d) {
+    if (Double.isNaN(d)) {
+      return "n/a";
+    }
+    if (Math.abs(d) >= 100 || d == Math.rint(d)) {
+      return String.format(Locale.ROOT, "%,.0f", d);
+    }
+    return String.format(Locale.ROOT, "%.3g", d);
+  }
+
+  /** The bar of issue 7, checked against this run (only where Belay and the peer both ran). */
+  private void bar() {
+    String b = ours();
+    if (!ran(b)) {
+      md.append("## The bar of issue 7\n\nNot checked: Belay did not run in this report.\n\n");
+      return;
+    }
+    md.append("## The bar of issue 7, checked on this run\n\n");
+    if (!b.equals("belay")) {
+      md.append("Checked against the engine-only fixture (`engine-server`): the full Belay server did not run.\n\n");
+    }
+    md.append("| criterion | measured | verdict |\n|---|---:|---|\n");
+    check("WebSocket echo ≥ 2× Node", value("echo-ack:ws", b, "perS") / value("echo-ack:ws", "node", "perS"), 2, true);
+    check("WebSocket echo ≥ 0.95× floor", value("echo-ack:ws", b, "perS") / value("echo-ack:ws", "floor", "perS"), 0.95, true);
+    check("server CPU per WebSocket round trip ≤ 1.1× floor",
+        value("echo-ack:ws", b, "cpuUsPerRoundTrip") / value("echo-ack:ws", "floor", "cpuUsPerRoundTrip"), 1.1, false);
+    check("long-polling echo ≥ 3× Node", value("echo-ack:polling", b, "perS") / value("echo-ack:polling", "node", "perS"), 3, true);
+    check("fan-out: nothing missing (missing count)", value("fanout:ws", b, "missing"), 0, false);
+    check("fan-out p99 ≤ floor's", value("fanout:ws", b, "p99Ms") / value("fanout:ws", "floor", "p99Ms"), 1, false);
+    check("fan-out server CPU per delivery ≤ floor's",
+        value("fanout:ws", b, "cpuUsPerDelivery") / value("fanout:ws", "floor", "cpuUsPerDelivery"), 1, false);
+    check("idle heap per WebSocket connection ≤ 6 KB", value("idle:ws", b, "heapPerConnKb"), 6, false);
+    check("idle heap per long-polling connection ≤ 7 KB", value("idle:polling", b, "heapPerConnKb"), 7, false);
+    check("server CPU per connect ≤ Node's",
+        value("idle:ws", b, "cpuUsPerConnect") / value("idle:ws", "node", "cpuUsPerConnect"), 1, false);
+    md.append("\nRatios are Belay/peer. The machine's cores are shared with the generator (and, during"
+        + " the session that produced a report, with other work): treat differences under ~20% as noise.\n\n");
+  }
+
+  private void check(String what, double v, double limit, boolean atLeast) {
+    String verdict = Double.isNaN(v) ? "not measured" : (atLeast ? v >= limit : v <= limit) ? "met" : "NOT met";
+    md.append("| ").append(what).append(" | ").append(fmt(v)).append(" | ").append(verdict).append(" |\n");
+  }
+}

@@ -1,0 +1,468 @@
+package dev.belay.bench.load;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The four scenarios of issue 7. The main thread only orchestrates (phases, clocks, CPU samples);
+ * all client work happens on the loops. Latencies are stamped into the payload by the sender
+ * ({@code "t":System.nanoTime()}) and read back by the receiver in the same process, so they
+ * need no clock agreement and no per-message map.
+ */
+final class Scenarios implements AutoCloseable {
+  private static final String PAD = "hello, belay";
+  private static final int WARMUP = 0;
+  private static final int MEASURE = 1;
+  private static final int DRAIN = 2;
+
+  private final Load.Options o;
+  private final NioLoop[] loops;
+  private final InetSocketAddress address;
+  private volatile int phase;
+
+  Scenarios(Load.Options o) {
+    this.o = o;
+    this.address = new InetSocketAddress(o.host, o.port);
+    loops = new NioLoop[o.loops];
+    for (int i = 0; i < loops.length; i++) {
+      loops[i] = new NioLoop("load-" + i);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (NioLoop l : loops) {
+      l.stop();
+    }
+  }
+
+  // ---------------------------------------------------------------- echo
+
+  void echo(String transport, boolean ack, Map<String, Object> row) throws Exception {
+    LongAdder done = new LongAdder();
+    phase = WARMUP;
+    Client.Listener l = new Client.Listener() {
+      @Override
+      public void onEvent(Client c, String p) {
+        if (!ack && p.startsWith("42[\"echo\"")) {
+          reply(c, p);
+        }
+      }
+
+      @Override
+      public void onAck(Client c, String p) {
+        if (ack) {
+          reply(c, p);
+        }
+      }
+
+      private void reply(Client c, String p) {
+        long t = Client.stamp(p);
+        c.inflight--;
+        int ph = phase;
+        if (ph == MEASURE && t != -1) {
+          c.loop.recorder.record(System.nanoTime() - t);
+          done.increment();
+        }
+        if (ph != DRAIN) {
+          sendEcho(c, ack);
+        }
+      }
+    };
+    Connected conn = connect(o.clients, transport, l, o.concurrency);
+    row.put("clients", o.clients);
+    row.put("inflight", o.inflight);
+    requireAll(conn, o.clients);
+    for (Client c : conn.clients) {
+      c.loop.execute(() -> {
+        for (int i = 0; i < o.inflight; i++) {
+          sendEcho(c, ack);
+        }
+      });
+    }
+    sleep(o.warmupS);
+    onLoops(loop -> loop.recorder.clear());
+    Cpu cpu = Cpu.start(o.serverPid);
+    long t0 = System.nanoTime();
+    phase = MEASURE;
+    sleep(o.durationS);
+    phase = DRAIN;
+    double secs = (System.nanoTime() - t0) / 1e9;
+    cpu.stop();
+    long n = done.sum();
+    Recorder all = collect();
+    awaitDrained(conn.clients);
+    disconnect(conn.clients);
+    row.put("durationS", secs);
+    row.put("roundTrips", n);
+    row.put("perS", n / secs);
+    latencies(row, all);
+    cpu.put(row, n, "cpuUsPerRoundTrip");
+    row.put("failed", conn.failed.sum());
+  }
+
+  private void sendEcho(Client c, boolean ack) {
+    c.inflight++;
+    String body = "[\"echo\",{\"t\":" + System.nanoTime() + ",\"p\":\"" + PAD + "\"}]";
+    c.send(ack ? "42" + (c.nextAckId++) + body : "42" + body);
+  }
+
+  private void awaitDrained(List<Client> clients) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      long[] left = {0};
+      onLoops(loop -> { });
+      for (Client c : clients) {
+        left[0] += c.inflight; // read after the loops' barrier above: a best-effort view
+      }
+      if (left[0] <= 0) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  // ---------------------------------------------------------------- fan-out
+
+  void fanout(String transport, Map<String, Object> row) throws Exception {
+    LongAdder delivered = new LongAdder();
+    phase = WARMUP;
+    Client.Listener l = new Client.Listener() {
+      @Override
+      public void onEvent(Client c, String p) {
+        if (p.startsWith("42[\"tick\"") && phase == MEASURE) {
+          long t = Client.stamp(p);
+          c.loop.recorder.record(System.nanoTime() - t);
+          delivered.increment();
+        }
+      }
+    };
+    int n = o.fanoutClients + 1;
+    Connected conn = connect(n, transport, l, o.concurrency);
+    requireAll(conn, n);
+    onLoops(loop -> loop.recorder.clear());
+    long total = Math.max(1, Math.round(o.rate * o.durationS));
+    long period = (long) (1e9 / o.rate);
+    Client sender = conn.clients.get(0);
+    AtomicInteger sent = new AtomicInteger();
+    CountDownLatch allSent = new CountDownLatch(1);
+    Cpu cpu = Cpu.start(o.serverPid);
+    phase = MEASURE;
+    long start = System.nanoTime();
+    sender.loop.execute(new Runnable() {
+      @Override
+      public void run() {
+        int k = sent.get();
+        if (k >= total) {
+          allSent.countDown();
+          return;
+        }
+        sender.send("42[\"broadcast\",{\"t\":" + System.nanoTime() + ",\"s\":" + k + "}]");
+        sent.incrementAndGet();
+        // Fixed rate from the start time, so a late tick does not shift the ones after it.
+        long due = start + (k + 1) * period;
+        sender.loop.schedule(Math.max(0, due - System.nanoTime()), this);
+      }
+    });
+    allSent.await((long) (o.durationS * 2 + 30), TimeUnit.SECONDS);
+    long expected = (long) sent.get() * (conn.connected.sum() - conn.failed.sum());
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (delivered.sum() < expected && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    double secs = (System.nanoTime() - start) / 1e9;
+    phase = DRAIN;
+    cpu.stop();
+    Recorder all = collect();
+    disconnect(conn.clients);
+    long got = delivered.sum();
+    row.put("clients", o.fanoutClients);
+    row.put("rate", o.rate);
+    row.put("broadcasts", sent.get());
+    row.put("delivered", got);
+    row.put("missing", Math.max(0, expected - got));
+    row.put("perS", got / secs);
+    latencies(row, all);
+    cpu.put(row, got, "cpuUsPerDelivery");
+    row.put("failed", conn.failed.sum());
+  }
+
+  // ---------------------------------------------------------------- idle
+
+  void idle(String transport, Map<String, Object> row) throws Exception {
+    int n = transport.startsWith("w") ? o.idleClients : o.idleHttpClients;
+    // Unmeasured warm-up, the same for every server: a cold JVM would otherwise bill its JIT
+    // compilation to the first connects, which says nothing about a server that has been up.
+    Connected warm = connect(Math.min(1000, n), transport, new Client.Listener() { }, o.concurrency);
+    disconnect(warm.clients);
+    double[] before = adminMemory();
+    long rss0 = o.serverPid != null ? ProcStat.rssBytes(o.serverPid) : -1;
+    onLoops(loop -> loop.recorder.clear());
+    Cpu cpu = Cpu.start(o.serverPid);
+    long t0 = System.nanoTime();
+    Connected conn = connect(n, transport, new Client.Listener() { }, o.concurrency);
+    double secs = (conn.lastConnected - t0) / 1e9;
+    cpu.stop();
+    long ok = conn.connected.sum();
+    Recorder handshakes = collect();
+    // Let the servers' post-connect work (timers, buffers) settle before the heap is read.
+    Thread.sleep(1000);
+    double[] after = adminMemory();
+    long rss1 = o.serverPid != null ? ProcStat.rssBytes(o.serverPid) : -1;
+    row.put("clients", n);
+    row.put("connected", ok);
+    row.put("failed", conn.failed.sum());
+    row.put("connectsPerS", ok / secs);
+    long[] s = handshakes.sorted();
+    row.put("handshakeP50Ms", Recorder.percentileMs(s, 50));
+    row.put("handshakeP99Ms", Recorder.percentileMs(s, 99));
+    row.put("heapBeforeMb", before[0] / 1e6);
+    row.put("heapAfterMb", after[0] / 1e6);
+    row.put("heapPerConnKb", ok > 0 ? (after[0] - before[0]) / ok / 1024 : Double.NaN);
+    row.put("rssPerConnKb", ok > 0 && rss0 > 0 ? (rss1 - rss0) / (double) ok / 1024 : Double.NaN);
+    cpu.put(row, ok, "cpuUsPerConnect");
+    disconnect(conn.clients);
+    requireAll(conn, n);
+  }
+
+  /** Heap used after a full GC, from the server's admin endpoint; NaN when it has none. */
+  private double[] adminMemory() {
+    try {
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+          URI.create("http://" + o.host + ":" + o.admin() + "/mem")).timeout(Duration.ofSeconds(60)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Matcher m = Pattern.compile("\"heapUsed\":\\s*([0-9.]+)").matcher(r.body());
+      return new double[] {m.find() ? Double.parseDouble(m.group(1)) : Double.NaN};
+    } catch (Exception e) {
+      return new double[] {Double.NaN};
+    }
+  }
+
+  // ---------------------------------------------------------------- time to first event
+
+  void ttfe(String transport, Map<String, Object> row) throws Exception {
+    Recorder opens = new Recorder();
+    Recorder firsts = new Recorder();
+    int failures = 0;
+    NioLoop loop = loops[0];
+    for (int i = 0; i < o.ttfeTrials; i++) {
+      CountDownLatch done = new CountDownLatch(1);
+      long[] res = new long[2];
+      Client.Listener l = new Client.Listener() {
+        @Override
+        public void onConnected(Client c) {
+          c.send("42[\"echo\",{\"t\":" + c.tStart + "}]");
+        }
+
+        @Override
+        public void onEvent(Client c, String p) {
+          if (p.startsWith("42[\"echo\"")) {
+            res[0] = c.tOpen - c.tStart;
+            res[1] = System.nanoTime() - Client.stamp(p);
+            c.disconnect();
+            done.countDown();
+          }
+        }
+
+        @Override
+        public void onClosed(Client c, Exception cause) {
+          done.countDown();
+        }
+      };
+      Client c = new Client(loop, address, o.path, transport, l);
+      loop.execute(c::start);
+      if (!done.await(10, TimeUnit.SECONDS) || res[1] == 0) {
+        failures++;
+        loop.execute(c::disconnect);
+        if (failures >= 3 && i < 3) {
+          break; // the transport is not served at all; say so instead of waiting 10 s × trials
+        }
+        continue;
+      }
+      opens.record(res[0]);
+      firsts.record(res[1]);
+    }
+    row.put("trials", o.ttfeTrials);
+    row.put("failed", failures);
+    long[] f = firsts.sorted();
+    long[] op = opens.sorted();
+    row.put("openP50Ms", Recorder.percentileMs(op, 50));
+    row.put("p50Ms", Recorder.percentileMs(f, 50));
+    row.put("p99Ms", Recorder.percentileMs(f, 99));
+    row.put("maxMs", Recorder.percentileMs(f, 100));
+    if (f.length == 0) {
+      throw new IllegalStateException("no client reached its first event over " + transport);
+    }
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  /** Clients connected by {@link #connect}; counters are safe to read from the main thread. */
+  static final class Connected {
+    final List<Client> clients = new ArrayList<>();
+    final LongAdder connected = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    volatile long lastConnected;
+    volatile String firstError;
+  }
+
+  /**
+   * Connects {@code n} clients with at most {@code concurrency} handshakes in flight, round-robin
+   * over the loops, and waits for all of them (bounded). Handshake times (start to Socket.IO
+   * connect answer) go to the loops' recorders.
+   */
+  private Connected connect(int n, String transport, Client.Listener inner, int concurrency)
+      throws InterruptedException {
+    Connected res = new Connected();
+    AtomicInteger launched = new AtomicInteger();
+    CountDownLatch finished = new CountDownLatch(n);
+    Client[] all = new Client[n];
+    Runnable[] launchNext = new Runnable[1];
+    Client.Listener l = new Client.Listener() {
+      @Override
+      public void onConnected(Client c) {
+        c.loop.recorder.record(c.tConnected - c.tStart);
+        res.connected.increment();
+        res.lastConnected = System.nanoTime();
+        finished.countDown();
+        launchNext[0].run();
+        inner.onConnected(c);
+      }
+
+      @Override
+      public void onEvent(Client c, String p) {
+        inner.onEvent(c, p);
+      }
+
+      @Override
+      public void onAck(Client c, String p) {
+        inner.onAck(c, p);
+      }
+
+      @Override
+      public void onClosed(Client c, Exception cause) {
+        res.failed.increment();
+        if (res.firstError == null) {
+          res.firstError = String.valueOf(cause);
+        }
+        if (!c.connected) {
+          finished.countDown();
+          launchNext[0].run();
+        }
+        inner.onClosed(c, cause);
+      }
+    };
+    launchNext[0] = () -> {
+      int i = launched.getAndIncrement();
+      if (i < n) {
+        NioLoop loop = loops[i % loops.length];
+        Client c = new Client(loop, address, o.path, transport, l);
+        all[i] = c;
+        loop.execute(c::start);
+      }
+    };
+    for (int i = 0; i < Math.min(n, concurrency); i++) {
+      launchNext[0].run();
+    }
+    finished.await((long) (o.connectTimeoutS * 1000), TimeUnit.MILLISECONDS);
+    for (Client c : all) {
+      if (c != null) {
+        res.clients.add(c);
+      }
+    }
+    return res;
+  }
+
+  private static void requireAll(Connected c, int n) {
+    long ok = c.connected.sum();
+    if (ok < n) {
+      throw new IllegalStateException(ok + " of " + n + " clients connected; first error: " + c.firstError);
+    }
+  }
+
+  private void disconnect(List<Client> clients) throws InterruptedException {
+    for (Client c : clients) {
+      c.loop.execute(c::disconnect);
+    }
+    onLoops(loop -> { });
+  }
+
+  /** Runs {@code task} on every loop and waits for all: also a memory barrier for the reader. */
+  private void onLoops(Consumer<NioLoop> task) throws InterruptedException {
+    CountDownLatch latch = new CountDownLatch(loops.length);
+    for (NioLoop l : loops) {
+      l.execute(() -> {
+        task.accept(l);
+        latch.countDown();
+      });
+    }
+    latch.await(30, TimeUnit.SECONDS);
+  }
+
+  private Recorder collect() throws InterruptedException {
+    Recorder all = new Recorder();
+    onLoops(l -> {
+      synchronized (all) {
+        all.addAll(l.recorder);
+      }
+      l.recorder.clear();
+    });
+    return all;
+  }
+
+  private static void latencies(Map<String, Object> row, Recorder r) {
+    long[] s = r.sorted();
+    row.put("p50Ms", Recorder.percentileMs(s, 50));
+    row.put("p99Ms", Recorder.percentileMs(s, 99));
+    row.put("maxMs", Recorder.percentileMs(s, 100));
+  }
+
+  private static void sleep(double seconds) throws InterruptedException {
+    Thread.sleep((long) (seconds * 1000));
+  }
+
+  /** Server and generator CPU seconds over one measured window. */
+  static final class Cpu {
+    private final String pid;
+    private final double server0;
+    private final double gen0;
+    private double server;
+    private double gen;
+
+    private Cpu(String pid) {
+      this.pid = pid;
+      server0 = pid != null ? ProcStat.cpuSeconds(pid) : Double.NaN;
+      gen0 = ProcStat.cpuSeconds("self");
+    }
+
+    static Cpu start(String pid) {
+      return new Cpu(pid);
+    }
+
+    void stop() {
+      server = pid != null ? ProcStat.cpuSeconds(pid) - server0 : Double.NaN;
+      gen = ProcStat.cpuSeconds("self") - gen0;
+    }
+
+    void put(Map<String, Object> row, long ops, String perOpKey) {
+      row.put("serverCpuS", server);
+      row.put("genCpuS", gen);
+      row.put(perOpKey, ops > 0 ? server * 1e6 / ops : Double.NaN);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.belay.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.belay.bench.load.Load;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the bench code working: the generator drives the floor server briefly over WebSocket and
+ * must complete round trips and deliver every broadcast. It measures nothing; the comparison is
+ * bench/run.sh, which is not part of the test suite.
+ */
+class LoadSmokeTest {
+  @Test
+  void generatorCompletesRoundTripsAndBroadcastsAgainstTheFloor() throws Exception {
+    FloorServer floor = new FloorServer();
+    int port = floor.start("127.0.0.1", 0);
+    try {
+      check(port);
+    } finally {
+      floor.stop();
+    }
+  }
+
+  private static void check(int port) throws Exception {
+    Load.Options o = Load.parse(new String[] {
+        "--port", String.valueOf(port), "--label", "floor", "--loops", "1",
+        "--scenarios", "ttfe:ws,echo-ack:ws,echo:ws,fanout:ws",
+        "--clients", "5", "--inflight", "2", "--warmup", "0.2", "--duration", "0.5",
+        "--fanout-clients", "20", "--rate", "20", "--ttfe-trials", "3"});
+    List<Map<String, Object>> rows = Load.run(o);
+    assertEquals(4, rows.size());
+    for (Map<String, Object> row : rows) {
+      assertFalse(row.containsKey("error"), () -> "scenario failed: " + row);
+    }
+    assertTrue(((Number) rows.get(1).get("roundTrips")).longValue() > 0, "ack round trips");
+    assertTrue(((Number) rows.get(2).get("roundTrips")).longValue() > 0, "emit-back round trips");
+    Map<String, Object> fanout = rows.get(3);
+    assertEquals(0L, ((Number) fanout.get("missing")).longValue(), "broadcasts lost: " + fanout);
+    assertTrue(((Number) fanout.get("delivered")).longValue() >= 21, "one broadcast reaches all 21");
+  }
+}

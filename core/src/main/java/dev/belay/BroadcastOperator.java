@@ -1,0 +1,130 @@
+package dev.belay;
+
+import dev.belay.adapter.BroadcastFlags;
+import dev.belay.adapter.BroadcastOptions;
+import dev.belay.parser.EncodedPacket;
+import dev.belay.parser.SocketEncoder;
+import dev.belay.parser.SocketPacket;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A broadcast target being built: rooms, exceptions and flags. Immutable: each call returns a new
+ * operator, so one can be kept and reused from any thread. {@link #emit(String, Object...)} encodes
+ * the packet once and hands the same frames to every recipient.
+ *
+ * <pre>{@code
+ * server.to("room-1").to("room-2").except("muted").emit("news", headline);
+ * socket.to("game-42").emit("move", move);                 // everyone in the room but the sender
+ * server.in("room-1").fetchSockets().thenAccept(list -> log.info(list.size() + " in room-1"));
+ * server.in("room-1").socketsJoin("room-2");
+ * server.asVolatile().emit("tick", System.currentTimeMillis());
+ * }</pre>
+ */
+public final class BroadcastOperator {
+  private static final Set<String> RESERVED_EVENTS =
+      Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
+
+  private final Namespace namespace;
+  private final Set<String> rooms;
+  private final Set<String> except;
+  private final BroadcastFlags flags;
+
+  BroadcastOperator(Namespace namespace) {
+    this(namespace, Set.of(), Set.of(), BroadcastFlags.NONE);
+  }
+
+  private BroadcastOperator(Namespace namespace, Set<String> rooms, Set<String> except, BroadcastFlags flags) {
+    this.namespace = namespace;
+    this.rooms = rooms;
+    this.except = except;
+    this.flags = flags;
+  }
+
+  /** Also target the sockets in {@code more} rooms. */
+  public BroadcastOperator to(String... more) {
+    return new BroadcastOperator(namespace, union(rooms, more), except, flags);
+  }
+
+  /** Same as {@link #to(String...)}. */
+  public BroadcastOperator in(String... more) {
+    return to(more);
+  }
+
+  /** Leave out the sockets in {@code more} rooms (a socket id is a room too). */
+  public BroadcastOperator except(String... more) {
+    return new BroadcastOperator(namespace, rooms, union(except, more), flags);
+  }
+
+  /** Only the sockets of this server. */
+  public BroadcastOperator local() {
+    return new BroadcastOperator(namespace, rooms, except, flags.withLocal(true));
+  }
+
+  /** Drop the packet for a client that cannot take it right now. */
+  public BroadcastOperator asVolatile() {
+    return new BroadcastOperator(namespace, rooms, except, flags.withVolatile(true));
+  }
+
+  /** The options this operator stands for. */
+  public BroadcastOptions options() {
+    return new BroadcastOptions(rooms, except, flags);
+  }
+
+  /**
+   * Emits {@code event} to every selected socket. Arguments go through the {@link JsonMapper};
+   * binary is allowed. Acknowledgements are not supported on broadcasts.
+   */
+  public void emit(String event, Object... args) {
+    if (RESERVED_EVENTS.contains(event)) throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
+    if (args.length > 0 && args[args.length - 1] instanceof AckCallback) {
+      throw new UnsupportedOperationException("acknowledgements are not supported when broadcasting");
+    }
+    JsonMapper mapper = namespace.server().options().jsonMapper();
+    List<Object> data = new ArrayList<>(args.length + 1);
+    data.add(event);
+    for (Object arg : args) data.add(mapper.toPlain(arg));
+    BroadcastOptions options = options();
+    for (Namespace target : namespace.broadcastTargets()) {
+      EncodedPacket encoded = SocketEncoder.encode(SocketPacket.event(target.name(), data, null));
+      target.adapter().broadcast(encoded, options);
+    }
+  }
+
+  /** The selected sockets. */
+  public CompletableFuture<List<RemoteSocket>> fetchSockets() {
+    BroadcastOptions options = options();
+    List<CompletableFuture<List<RemoteSocket>>> parts = new ArrayList<>();
+    for (Namespace target : namespace.broadcastTargets()) parts.add(target.adapter().fetchSockets(options));
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(ignored -> {
+      List<RemoteSocket> all = new ArrayList<>();
+      for (CompletableFuture<List<RemoteSocket>> part : parts) all.addAll(part.join());
+      return Collections.unmodifiableList(all);
+    });
+  }
+
+  /** Makes the selected sockets join {@code newRooms}. */
+  public void socketsJoin(String... newRooms) {
+    for (Namespace target : namespace.broadcastTargets()) target.adapter().addSockets(options(), Set.of(newRooms));
+  }
+
+  /** Makes the selected sockets leave {@code oldRooms}. */
+  public void socketsLeave(String... oldRooms) {
+    for (Namespace target : namespace.broadcastTargets()) target.adapter().delSockets(options(), Set.of(oldRooms));
+  }
+
+  /** Disconnects the selected sockets; {@code close} closes their connections too. */
+  public void disconnectSockets(boolean close) {
+    for (Namespace target : namespace.broadcastTargets()) target.adapter().disconnectSockets(options(), close);
+  }
+
+  private static Set<String> union(Set<String> base, String[] more) {
+    Set<String> result = new LinkedHashSet<>(base);
+    Collections.addAll(result, more);
+    return Collections.unmodifiableSet(result);
+  }
+}

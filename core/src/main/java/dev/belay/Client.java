@@ -1,0 +1,184 @@
+package dev.belay;
+
+import dev.belay.engine.Cancellable;
+import dev.belay.engine.CloseReason;
+import dev.belay.engine.EngineSocket;
+import dev.belay.parser.EncodedPacket;
+import dev.belay.parser.SocketDecoder;
+import dev.belay.parser.SocketEncoder;
+import dev.belay.parser.SocketPacket;
+import dev.belay.parser.SocketParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One engine session seen from the event layer (socket.io's {@code Client}): decodes its messages,
+ * routes packets to the socket of their namespace, answers CONNECT, and closes the session on a
+ * parse error or when no namespace is joined within connectTimeout.
+ *
+ * <p>Threading: every incoming message, the engine's close, middleware results and timer callbacks
+ * go through {@link #lane}, so one client's packets are handled one at a time and in order. Writes
+ * go straight to the engine socket, which is thread-safe.
+ */
+final class Client {
+  private static final System.Logger LOG = System.getLogger(Client.class.getName());
+
+  private final Server server;
+  private final EngineSocket conn;
+  private final SerialLane lane = new SerialLane();
+  // Confined to the lane.
+  private final SocketDecoder decoder;
+  // namespace name -> connected socket; written on the lane, read from any thread.
+  private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
+  // Namespaces whose CONNECT is still in middleware; confined to the lane.
+  private final Set<String> connecting = new HashSet<>();
+  // The connect timer until a namespace is joined; written on the lane, cancelled from any thread.
+  private volatile Cancellable connectTimer;
+  // Set once when the engine session is gone or the server closed this client; any thread.
+  private volatile boolean closed;
+
+  Client(Server server, EngineSocket conn) {
+    this.server = server;
+    this.conn = conn;
+    this.decoder = new SocketDecoder(server.options().maxAttachments(), server.options().maxAttachmentBytes());
+  }
+
+  /** Hooks the engine session's listeners and starts the connect timer. */
+  void start() {
+    conn.onMessage(frame -> lane.execute(() -> onFrame(frame)));
+    conn.onClose((reason, description) -> lane.execute(() -> onEngineClose(reason)));
+    connectTimer = server.scheduler().schedule(() -> {
+      // Runs on the scheduler thread: only closes the engine session, never user code.
+      if (sockets.isEmpty() && !closed) {
+        LOG.log(System.Logger.Level.DEBUG, "no namespace joined within connectTimeout, closing {0}", conn.id());
+        conn.close(CloseReason.FORCED_CLOSE);
+      }
+    }, server.options().connectTimeout());
+  }
+
+  EngineSocket conn() {
+    return conn;
+  }
+
+  Server server() {
+    return server;
+  }
+
+  SerialLane lane() {
+    return lane;
+  }
+
+  boolean isOpen() {
+    return !closed && conn.isOpen();
+  }
+
+  private void onFrame(Object frame) {
+    if (closed) return;
+    SocketPacket packet;
+    try {
+      packet = decoder.add(frame);
+    } catch (SocketParseException e) {
+      LOG.log(System.Logger.Level.DEBUG, "parse error on {0}: {1}", conn.id(), e.getMessage());
+      conn.close(CloseReason.PARSE_ERROR);
+      return;
+    }
+    if (packet != null) route(packet);
+  }
+
+  private void route(SocketPacket packet) {
+    String namespace = packet.namespace();
+    switch (packet.type()) {
+      case CONNECT -> {
+        if (sockets.containsKey(namespace) || connecting.contains(namespace)) {
+          LOG.log(System.Logger.Level.DEBUG, "second CONNECT to {0} ignored", namespace);
+          return;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> auth = packet.data() == null ? Map.of() : (Map<String, Object>) packet.data();
+        connect(namespace, auth);
+      }
+      case CONNECT_ERROR -> LOG.log(System.Logger.Level.DEBUG, "CONNECT_ERROR from a client ignored");
+      default -> {
+        Socket socket = sockets.get(namespace);
+        // A packet for a namespace the socket just left (a race with a server-side disconnect) is
+        // dropped rather than closing the whole connection.
+        if (socket == null) {
+          LOG.log(System.Logger.Level.DEBUG, "{0} packet for unjoined namespace {1} dropped", packet.type(), namespace);
+          return;
+        }
+        socket.onPacket(packet);
+      }
+    }
+  }
+
+  private void connect(String name, Map<String, Object> auth) {
+    Namespace namespace = server.resolveNamespace(name);
+    if (namespace == null) {
+      write(SocketEncoder.encode(SocketPacket.connectError(name, "Invalid namespace", null)), false);
+      return;
+    }
+    // Connection state recovery would go here: with recovery on, look up auth's pid and offset,
+    // restore the old socket's id, rooms and data, and replay what it missed.
+    connecting.add(name);
+    Socket socket = new Socket(namespace, this, new LinkedHashMap<>(auth));
+    namespace.runMiddlewares(socket, error -> lane.runNowOrLater(() -> finishConnect(namespace, socket, error)));
+  }
+
+  private void finishConnect(Namespace namespace, Socket socket, Exception error) {
+    connecting.remove(namespace.name());
+    if (!isOpen()) return;
+    if (error != null) {
+      Object data = error instanceof ConnectError ce && ce.data() != null
+          ? server.options().jsonMapper().toPlain(ce.data()) : null;
+      String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+      write(SocketEncoder.encode(SocketPacket.connectError(namespace.name(), message, data)), false);
+      return;
+    }
+    sockets.put(namespace.name(), socket);
+    Cancellable timer = connectTimer;
+    if (timer != null) timer.cancel();
+    namespace.addSocket(socket);
+  }
+
+  /** Writes an encoded packet; {@code isVolatile} drops it when the transport cannot take it now. */
+  boolean write(EncodedPacket packet, boolean isVolatile) {
+    if (closed) return false;
+    if (isVolatile && !conn.isWritable()) return false;
+    return packet.hasAttachments() ? conn.sendAll(packet.frames()) : conn.send(packet.text());
+  }
+
+  /** The socket left its namespace. */
+  void remove(Socket socket) {
+    sockets.remove(socket.namespace().name(), socket);
+  }
+
+  /** {@code socket.disconnect(true)}: every socket of this client leaves, then the session closes. */
+  void disconnectAll() {
+    lane.runNowOrLater(() -> {
+      for (Socket socket : new ArrayList<>(sockets.values())) socket.disconnect(false);
+      close();
+    });
+  }
+
+  /** Closes the session from the server side; sockets still here get "forced server close". */
+  private void close() {
+    if (closed) return;
+    for (Socket socket : new ArrayList<>(sockets.values())) socket.onClose(DisconnectReason.FORCED_SERVER_CLOSE);
+    closed = true;
+    conn.close(); // flushes what is queued (the DISCONNECT packets) first
+  }
+
+  private void onEngineClose(CloseReason reason) {
+    Cancellable timer = connectTimer;
+    if (timer != null) timer.cancel();
+    DisconnectReason why = DisconnectReason.of(reason);
+    for (Socket socket : new ArrayList<>(sockets.values())) socket.onClose(why);
+    closed = true;
+    sockets.clear();
+    decoder.reset();
+  }
+}

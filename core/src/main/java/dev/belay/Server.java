@@ -1,0 +1,212 @@
+package dev.belay;
+
+import dev.belay.engine.EngineScheduler;
+import dev.belay.engine.EngineServer;
+import dev.belay.engine.EngineSocket;
+import dev.belay.engine.Listening;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * A Socket.IO v5 server: namespaces, events, acknowledgements, rooms and broadcast over an Engine.IO
+ * {@link EngineServer}. The official Socket.IO clients connect to it unchanged. Methods without a
+ * namespace act on the main namespace {@code "/"}.
+ *
+ * <pre>{@code
+ * Server server = new Server(ServerOptions.defaults());
+ * server.on("connection", socket -> {
+ *   socket.on("hello", (args, ack) -> ack.send("hi " + args.get(0)));
+ *   socket.join("lobby");
+ *   server.to("lobby").emit("joined", socket.id());
+ * });
+ * Listening http = server.listen(3000);        // standalone, through the Undertow binding
+ * // or mount server.engine() into an existing Undertow server with the transports module's handler
+ * }</pre>
+ *
+ * <p>Threading: every method may be called from any thread. Listeners of one client connection
+ * run one at a time, in order, on worker threads, never on an I/O thread.
+ */
+public final class Server implements AutoCloseable {
+  private final ServerOptions options;
+  private final EngineServer engine;
+  // Fixed at construction: the test clock, or null to use the engine's.
+  private final EngineScheduler schedulerOverride;
+  private final Executor workers;
+  // name -> namespace; any thread.
+  private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
+  // Dynamic parents, in creation order; any thread.
+  private final List<Namespace> parents = new CopyOnWriteArrayList<>();
+  private final AtomicInteger parentCount = new AtomicInteger();
+  private final Namespace main;
+  // The HTTP listener started by listen(); any thread.
+  private volatile Listening listening;
+
+  /** A server with default options. */
+  public Server() {
+    this(ServerOptions.defaults());
+  }
+
+  /** A server on a new {@link EngineServer} built from {@code options.engine()}. */
+  public Server(ServerOptions options) {
+    this(options, new EngineServer(options.engine()), null, null);
+  }
+
+  /** For tests: {@code engine} may be null when sessions are attached by hand with {@link #attach}. */
+  Server(ServerOptions options, EngineServer engine, EngineScheduler scheduler, Executor workers) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.engine = engine;
+    this.schedulerOverride = scheduler;
+    this.workers = workers != null ? workers : Objects.requireNonNull(engine, "engine or workers").executor();
+    this.main = of("/");
+    if (engine != null) engine.onConnection(this::attach);
+  }
+
+  /** Takes over a new engine session (called on that session's listener lane). */
+  void attach(EngineSocket conn) {
+    new Client(this, conn).start();
+  }
+
+  public ServerOptions options() {
+    return options;
+  }
+
+  /** The Engine.IO server underneath, for mounting into an HTTP server (for example Undertow's handler). */
+  public EngineServer engine() {
+    if (engine == null) throw new IllegalStateException("this server has no engine (test mode)");
+    return engine;
+  }
+
+  EngineScheduler scheduler() {
+    if (schedulerOverride != null) return schedulerOverride;
+    if (options.engine().scheduler() != null) return options.engine().scheduler();
+    return engine.scheduler();
+  }
+
+  /** Where timer callbacks hop to, so that user code never runs on the scheduler's thread. */
+  Executor workers() {
+    return workers;
+  }
+
+  // ---------------------------------------------------------------- namespaces
+
+  /** The namespace {@code name} ({@code "admin"} and {@code "/admin"} are the same), created if needed. */
+  public Namespace of(String name) {
+    String normalized = name.startsWith("/") ? name : "/" + name;
+    return namespaces.computeIfAbsent(normalized, n -> new Namespace(this, n, null, null));
+  }
+
+  /** A dynamic parent: any namespace a client asks for whose whole name matches {@code pattern}. */
+  public Namespace of(Pattern pattern) {
+    return of(name -> pattern.matcher(name).matches());
+  }
+
+  /** A dynamic parent: any namespace a client asks for that {@code matcher} accepts. */
+  public Namespace of(Predicate<String> matcher) {
+    Namespace parent = new Namespace(this, "/_" + parentCount.incrementAndGet(), null, matcher);
+    parents.add(parent);
+    return parent;
+  }
+
+  /** The main namespace {@code "/"}. */
+  public Namespace sockets() {
+    return main;
+  }
+
+  /** An existing namespace, or a new child of the first dynamic parent that accepts the name, or null. */
+  Namespace resolveNamespace(String name) {
+    Namespace existing = namespaces.get(name);
+    if (existing != null) return existing;
+    for (Namespace parent : parents) {
+      if (parent.matchesChild(name)) return namespaces.computeIfAbsent(name, parent::createChild);
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- main namespace shortcuts
+
+  public Server on(String event, ConnectionListener listener) {
+    main.on(event, listener);
+    return this;
+  }
+
+  public Server onConnection(ConnectionListener listener) {
+    main.onConnection(listener);
+    return this;
+  }
+
+  public Server use(Middleware middleware) {
+    main.use(middleware);
+    return this;
+  }
+
+  public BroadcastOperator to(String... rooms) {
+    return main.to(rooms);
+  }
+
+  public BroadcastOperator in(String... rooms) {
+    return main.in(rooms);
+  }
+
+  public BroadcastOperator except(String... rooms) {
+    return main.except(rooms);
+  }
+
+  public BroadcastOperator local() {
+    return main.local();
+  }
+
+  public BroadcastOperator asVolatile() {
+    return main.asVolatile();
+  }
+
+  public void emit(String event, Object... args) {
+    main.emit(event, args);
+  }
+
+  public CompletableFuture<List<RemoteSocket>> fetchSockets() {
+    return main.fetchSockets();
+  }
+
+  public void socketsJoin(String... rooms) {
+    main.socketsJoin(rooms);
+  }
+
+  public void socketsLeave(String... rooms) {
+    main.socketsLeave(rooms);
+  }
+
+  public void disconnectSockets(boolean close) {
+    main.disconnectSockets(close);
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Starts an HTTP server on all interfaces (port 0 picks a free one). */
+  public Listening listen(int port) {
+    return listen("0.0.0.0", port);
+  }
+
+  /** Starts an HTTP server on {@code host:port} through the HTTP binding on the class path. */
+  public Listening listen(String host, int port) {
+    Listening started = engine().listen(host, port);
+    listening = started;
+    return started;
+  }
+
+  /** Closes the HTTP listener (if {@link #listen} started one) and every connection. */
+  @Override
+  public void close() {
+    Listening started = listening;
+    if (started != null) started.close();
+    if (engine != null) engine.close();
+    for (Namespace namespace : namespaces.values()) namespace.closeAdapter();
+  }
+}

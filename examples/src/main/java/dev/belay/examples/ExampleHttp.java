@@ -1,0 +1,62 @@
+package dev.belay.examples;
+
+import dev.belay.Server;
+import dev.belay.transport.BelayHandler;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.handlers.ResponseCodeHandler;
+import java.net.InetSocketAddress;
+
+/**
+ * One Undertow server for an example: Belay at {@code /socket.io/} (with the bundled client at
+ * {@code /socket.io/socket.io.js}) and the example's pages from a class-path folder.
+ *
+ * <pre>{@code
+ * try (ExampleHttp http = ExampleHttp.start(io, "dev/belay/examples/chat/", "127.0.0.1", 0)) {
+ *   System.out.println(http.url());
+ * }
+ * }</pre>
+ */
+public final class ExampleHttp implements AutoCloseable {
+  private final Undertow undertow;
+  private final Server io;
+  private final String host;
+  private final int port;
+
+  private ExampleHttp(Undertow undertow, Server io, String host, int port) {
+    this.undertow = undertow;
+    this.io = io;
+    this.host = host;
+    this.port = port;
+  }
+
+  /** Starts serving; port 0 picks a free port. */
+  public static ExampleHttp start(Server io, String pagesFolder, String host, int port) {
+    Undertow undertow = Undertow.builder()
+        .addHttpListener(port, host)
+        // Undertow reads request bodies of any size unless told otherwise.
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) io.options().engine().maxPayload())
+        .setHandler(new BelayHandler(io, new StaticResources(pagesFolder, ResponseCodeHandler.HANDLE_404)))
+        .build();
+    undertow.start();
+    InetSocketAddress bound = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+    return new ExampleHttp(undertow, io, host, bound.getPort());
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The address to open in a browser (localhost when listening on every interface). */
+  public String url() {
+    String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
+    return "http://" + shown + ":" + port + "/";
+  }
+
+  /** Closes every connection, then stops the HTTP server. */
+  @Override
+  public void close() {
+    io.close();
+    undertow.stop();
+  }
+}

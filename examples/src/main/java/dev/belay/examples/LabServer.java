@@ -1,0 +1,149 @@
+package dev.belay.examples;
+
+import dev.belay.Server;
+import dev.belay.ServerOptions;
+import dev.belay.Socket;
+import dev.belay.engine.CloseReason;
+import dev.belay.engine.EngineOptions;
+import dev.belay.engine.EngineSocket;
+import dev.belay.engine.EngineStats;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The transport lab, server side: every open lab tab reports its transport, the transports its
+ * connection went through, its ping round-trip time and its reconnect count; the server shows all
+ * tabs to all tabs, with its own per-transport counters, once a second. Controls: refuse WebSocket
+ * for new connections (to watch the fallback), and drop a tab's connection (to watch it reconnect).
+ * The page is {@code resources/dev/belay/examples/lab/}.
+ *
+ * <p>Anyone who can open the page can use the controls: run it on localhost.
+ */
+public final class LabServer implements AutoCloseable {
+  /** Class-path folder of the page. */
+  public static final String PAGES = "dev/belay/examples/lab/";
+  /** A tab gone for this long leaves the table. */
+  static final long FORGET_AFTER_MS = 15_000;
+  static final int MAX_TABS = 200;
+  /** What a page reports: its transport, the ones its connection went through, RTT in ms, reconnects. */
+  static final List<String> REPORT_FIELDS = List.of("transport", "path", "offered", "rtt", "reconnects", "forced");
+
+  /** What the server knows of one browser tab; replaced, never changed. */
+  record Tab(String id, int number, String socketId, String connectionId, boolean connected,
+      Map<String, Object> report, long changedAt) {}
+
+  private final AtomicBoolean refuseWebSocket = new AtomicBoolean();
+  private final Map<String, Tab> tabs = new ConcurrentHashMap<>();
+  private final AtomicInteger tabNumbers = new AtomicInteger();
+  private final Server io;
+  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "lab-ticker");
+    t.setDaemon(true);
+    return t;
+  });
+
+  public LabServer() {
+    EngineOptions engine = EngineOptions.builder()
+        // While refusing, a new WebSocket connection gets 403 and WebSocket is not offered as an upgrade.
+        .allowRequest(request -> !(refuseWebSocket.get() && "websocket".equals(request.query("transport"))))
+        .upgradePolicy((request, current, offered) ->
+            refuseWebSocket.get() ? offered.stream().filter(t -> !t.equals("websocket")).toList() : offered)
+        .build();
+    io = new Server(ServerOptions.builder().engine(engine).build());
+    io.on("connection", this::onConnection);
+    ticker.scheduleWithFixedDelay(this::publish, 1, 1, TimeUnit.SECONDS);
+  }
+
+  public Server io() {
+    return io;
+  }
+
+  private void onConnection(Socket socket) {
+    Object asked = socket.handshake().auth().get("tab");
+    String tabId = asked instanceof String s && !s.isBlank() && s.length() <= 40 ? s : socket.id();
+    if (!tabs.containsKey(tabId) && tabs.size() >= MAX_TABS) {
+      socket.disconnect(true);
+      return;
+    }
+    tabs.compute(tabId, (id, old) -> new Tab(id, old == null ? tabNumbers.incrementAndGet() : old.number(),
+        socket.id(), socket.connectionId(), true, old == null ? Map.of() : old.report(), System.currentTimeMillis()));
+
+    // The page sends its report every second and times our acknowledgement: that is its RTT.
+    socket.on("report", (args, ack) -> {
+      if (!args.isEmpty() && args.get(0) instanceof Map<?, ?> report) {
+        tabs.computeIfPresent(tabId, (id, tab) -> tab.socketId().equals(socket.id())
+            ? new Tab(id, tab.number(), tab.socketId(), tab.connectionId(), true, reportFields(report), tab.changedAt())
+            : tab);
+      }
+      ack.send();
+    });
+    socket.on("refuseWebSocket", (args, ack) -> {
+      refuseWebSocket.set(Boolean.TRUE.equals(args.isEmpty() ? null : args.get(0)));
+      publish();
+    });
+    socket.on("drop", (args, ack) -> {
+      Tab tab = args.isEmpty() ? null : tabs.get(String.valueOf(args.get(0)));
+      EngineSocket connection = tab == null ? null : io.engine().socket(tab.connectionId());
+      // As if the network went away: no goodbye to the client, which then reconnects on its own.
+      if (connection != null) connection.close(CloseReason.TRANSPORT_CLOSE);
+    });
+    socket.onDisconnect(reason -> {
+      tabs.computeIfPresent(tabId, (id, tab) -> tab.socketId().equals(socket.id())
+          ? new Tab(id, tab.number(), tab.socketId(), tab.connectionId(), false, tab.report(), System.currentTimeMillis())
+          : tab);
+      publish();
+    });
+    publish();
+  }
+
+  /** Sends every tab the table of tabs and the server's counters. */
+  private synchronized void publish() {
+    long now = System.currentTimeMillis();
+    tabs.values().removeIf(tab -> !tab.connected() && now - tab.changedAt() > FORGET_AFTER_MS);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Tab tab : tabs.values().stream().sorted(Comparator.comparingInt(Tab::number)).toList()) {
+      Map<String, Object> row = new LinkedHashMap<>(tab.report());
+      row.put("tab", tab.id());
+      row.put("label", "Tab " + tab.number());
+      row.put("connected", tab.connected());
+      row.put("since", tab.changedAt());
+      EngineSocket connection = tab.connected() ? io.engine().socket(tab.connectionId()) : null;
+      // The server's view of the transport, next to the page's own.
+      row.put("serverTransport", connection == null ? "" : connection.transport());
+      rows.add(row);
+    }
+    EngineStats.Snapshot stats = io.engine().stats().snapshot();
+    io.emit("state", Map.of(
+        "tabs", rows,
+        "refuseWebSocket", refuseWebSocket.get(),
+        "sessionsByTransport", stats.sessionsByTransport(),
+        "upgrades", stats.upgrades(),
+        "handshakes", stats.handshakes(),
+        "now", now));
+  }
+
+  /** The fields of a page's report the table shows; anything else is dropped. */
+  private static Map<String, Object> reportFields(Map<?, ?> report) {
+    Map<String, Object> kept = new LinkedHashMap<>();
+    for (String field : REPORT_FIELDS) {
+      Object value = report.get(field);
+      if (value != null) kept.put(field, value);
+    }
+    return kept;
+  }
+
+  @Override
+  public void close() {
+    ticker.shutdownNow();
+    io.close();
+  }
+}

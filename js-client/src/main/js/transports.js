@@ -1,0 +1,270 @@
+// ---- transports.js: Transport base, HTTP helpers, long-polling and WebSocket ----
+
+class TransportError extends Error {
+  constructor(reason, description, context) {
+    super(reason);
+    this.type = "TransportError";
+    this.description = description;
+    this.context = context;
+  }
+}
+
+/**
+ * A transport carries Engine.IO packets. Events: "open" (the channel is up), "packet", "error",
+ * "close", "drain" (writable again), "pollComplete" (polling only). The engine owns the session.
+ */
+class Transport extends Emitter {
+  constructor(name, opts) {
+    super();
+    this.name = name;
+    this.opts = opts;
+    this.sid = opts.sid || null;
+    this.readyState = "closed";
+    this.writable = false;
+    this.timers = opts.timers;
+  }
+
+  open() {
+    this.readyState = "opening";
+    try {
+      this.doOpen();
+    } catch (e) {
+      this.defer(() => this.onError("could not open " + this.name, e));
+    }
+    return this;
+  }
+
+  close() {
+    if (this.readyState === "opening" || this.readyState === "open") {
+      this.readyState = "closed";
+      this.writable = false;
+      try {
+        this.doClose();
+      } catch (e) {
+        /* closing a broken channel: nothing to report */
+      }
+    }
+    return this;
+  }
+
+  send(packets) {
+    if (this.readyState === "open") this.write(packets);
+  }
+
+  onOpen() {
+    this.readyState = "open";
+    this.writable = true;
+    this.emitReserved("open");
+  }
+
+  onData(data) {
+    let packets;
+    try {
+      packets = typeof data === "string" && this.name !== "websocket" ? decodePayload(data) : [decodePacket(data)];
+    } catch (e) {
+      return this.onError("parse error", e);
+    }
+    for (const p of packets) {
+      if (this.readyState === "closed") return;
+      this.emitReserved("packet", p);
+    }
+  }
+
+  onError(reason, description, context) {
+    if (this.readyState === "closed") return;
+    this.close();
+    this.emitReserved("error", new TransportError(reason, description, context));
+  }
+
+  onClose(details) {
+    if (this.readyState === "closed") return;
+    this.readyState = "closed";
+    this.writable = false;
+    try {
+      this.doClose();
+    } catch (e) {
+      /* already gone */
+    }
+    this.emitReserved("close", details);
+  }
+
+  /** Stops reading new data once in-flight work is done; polling/SSE override. */
+  pause(onPause) {
+    onPause();
+  }
+
+  defer(fn) {
+    this.timers.setTimeout(fn, 0);
+  }
+
+  uri(schema) {
+    const o = this.opts;
+    const query = Object.assign({}, o.query, { EIO: PROTOCOL, transport: this.name });
+    if (this.sid) query.sid = this.sid;
+    if (schema.startsWith("http") && o.timestampRequests !== false) {
+      query.t = Date.now().toString(36) + (++Transport.counter).toString(36);
+    }
+    const defaultPort = (schema === "https" || schema === "wss") ? "443" : "80";
+    const port = o.port && String(o.port) !== defaultPort ? ":" + o.port : "";
+    const host = o.hostname.indexOf(":") >= 0 && o.hostname[0] !== "[" ? "[" + o.hostname + "]" : o.hostname;
+    const qs = Object.keys(query)
+      .filter((k) => query[k] !== undefined && query[k] !== null)
+      .map((k) => encodeURIComponent(k) + "=" + encodeURIComponent(query[k]))
+      .join("&");
+    return schema + "://" + host + port + o.path + (qs ? "?" + qs : "");
+  }
+
+  httpSchema() {
+    return this.opts.secure ? "https" : "http";
+  }
+
+  fetchOptions(extra) {
+    const o = this.opts;
+    return Object.assign(
+      {
+        credentials: o.withCredentials ? "include" : "same-origin",
+        cache: "no-store",
+        headers: Object.assign({}, o.extraHeaders),
+      },
+      extra
+    );
+  }
+
+  /** POSTs a payload (polling and SSE upstream); emits "drain" when done. */
+  post(packets, errorReason) {
+    this.writable = false;
+    let body;
+    try {
+      body = encodePayload(packets);
+    } catch (e) {
+      return this.onError(errorReason, e);
+    }
+    const opts = this.fetchOptions({ method: "POST", body });
+    opts.headers["Content-Type"] = "text/plain;charset=UTF-8";
+    this.pendingPost = true;
+    const fetchFn = this.opts.fetch || fetch;
+    Promise.resolve()
+      .then(() => fetchFn(this.uri(this.httpSchema()), opts))
+      .then(async (res) => {
+        await res.text().catch(() => "");
+        this.pendingPost = false;
+        if (this.readyState === "closed") return;
+        if (!res.ok) return this.onError(errorReason, res.status, res);
+        this.writable = true;
+        this.emitReserved("drain");
+      })
+      .catch((e) => {
+        this.pendingPost = false;
+        this.onError(errorReason, e);
+      });
+  }
+}
+Transport.counter = 0;
+
+class PollingTransport extends Transport {
+  constructor(opts) {
+    super("polling", opts);
+    this.polling = false;
+    this.paused = false;
+    this.abort = null;
+  }
+
+  doOpen() {
+    this.poll();
+  }
+
+  poll() {
+    this.polling = true;
+    const ctrl = typeof AbortController === "function" ? new AbortController() : null;
+    this.abort = ctrl;
+    const fetchFn = this.opts.fetch || fetch;
+    Promise.resolve()
+      .then(() => fetchFn(this.uri(this.httpSchema()), this.fetchOptions({ method: "GET", signal: ctrl && ctrl.signal })))
+      .then(async (res) => {
+        const text = await res.text();
+        if (this.readyState === "closed") return;
+        if (!res.ok) return this.onError("xhr poll error", res.status, text);
+        this.onPollData(text);
+      })
+      .catch((e) => this.onError("xhr poll error", e));
+  }
+
+  onPollData(text) {
+    if (this.readyState === "opening") this.onOpen();
+    this.onData(text);
+    if (this.readyState === "closed") return;
+    this.polling = false;
+    this.emitReserved("pollComplete");
+    if (this.readyState === "open" && !this.paused) this.poll();
+  }
+
+  pause(onPause) {
+    this.paused = true;
+    let pending = 0;
+    const done = () => {
+      if (--pending <= 0) onPause();
+    };
+    if (this.polling) {
+      pending++;
+      this.once("pollComplete", done);
+    }
+    if (!this.writable && this.readyState === "open") {
+      pending++;
+      this.once("drain", done);
+    }
+    if (pending === 0) onPause();
+  }
+
+  write(packets) {
+    this.post(packets, "xhr post error");
+  }
+
+  doClose() {
+    if (this.abort) this.abort.abort();
+    this.abort = null;
+  }
+}
+
+class WebSocketTransport extends Transport {
+  constructor(opts) {
+    super("websocket", opts);
+  }
+
+  doOpen() {
+    const WS = this.opts.WebSocket || (typeof WebSocket === "function" ? WebSocket : null);
+    if (!WS) throw new Error("no WebSocket implementation (pass the WebSocket option)");
+    const url = this.uri(this.opts.secure ? "wss" : "ws");
+    const ws = this.opts.WebSocket && this.opts.extraHeaders
+      ? new WS(url, this.opts.protocols || [], { headers: this.opts.extraHeaders })
+      : new WS(url, this.opts.protocols || []);
+    ws.binaryType = "arraybuffer";
+    this.ws = ws;
+    ws.onopen = () => this.onOpen();
+    ws.onclose = (ev) => this.onClose({ description: "websocket connection closed", context: ev });
+    ws.onerror = (ev) => this.onError("websocket error", ev);
+    ws.onmessage = (ev) => this.onData(ev.data);
+  }
+
+  write(packets) {
+    this.writable = false;
+    try {
+      for (const p of packets) this.ws.send(encodePacket(p, true));
+    } catch (e) {
+      return this.onError("websocket error", e);
+    }
+    this.defer(() => {
+      if (this.readyState !== "open") return;
+      this.writable = true;
+      this.emitReserved("drain");
+    });
+  }
+
+  doClose() {
+    const ws = this.ws;
+    if (!ws) return;
+    this.ws = null;
+    ws.onopen = ws.onmessage = ws.onclose = null;
+    ws.onerror = () => {};
+    ws.close();
+  }
+}

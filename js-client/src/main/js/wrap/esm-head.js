@@ -1,0 +1,1 @@
+/*! Belay client: Socket.IO v4 compatible API over WebSocket, SSE and long-polling. ES module. */

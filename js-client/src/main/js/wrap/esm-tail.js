@@ -1,0 +1,6 @@
+io.Manager = Manager;
+io.Socket = Socket;
+io.io = io;
+io.connect = io;
+export { io, io as connect, Manager, Socket, Emitter as _Emitter, _internals };
+export default io;

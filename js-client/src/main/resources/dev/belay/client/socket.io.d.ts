@@ -1,0 +1,169 @@
+// Type declarations for the Belay client (socket.io.js / socket.io.esm.js).
+// The API follows socket.io-client v4; Belay additions are marked "Belay".
+
+export type TransportName = "websocket" | "sse" | "polling";
+
+export type DisconnectReason =
+  | "io server disconnect"
+  | "io client disconnect"
+  | "ping timeout"
+  | "transport close"
+  | "transport error"
+  | "parse error"
+  | "forced close";
+
+export interface ManagerOptions {
+  /** Endpoint path, default "/socket.io". */
+  path?: string;
+  /** Extra query parameters sent with every request. */
+  query?: Record<string, string> | string;
+  /** Allowed transports, most preferred first. Default ["websocket", "sse", "polling"]. */
+  transports?: TransportName[];
+  /** Belay: "race" (default) races transports with a head start; "upgrade" opens the first and upgrades like the official client. */
+  negotiation?: "race" | "upgrade";
+  /** Belay: head start in ms given to each transport before the next one starts racing. Default 300. */
+  headStart?: number;
+  /** Belay: how long a remembered winning transport is trusted, in ms. Default one day. */
+  rememberTransportMs?: number;
+  /** Probe and switch to better transports the server offers. Default true. */
+  upgrade?: boolean;
+  /** In "upgrade" mode, start on WebSocket when it worked last time. */
+  rememberUpgrade?: boolean;
+  /** In "upgrade" mode, try the next transport when the first fails. */
+  tryAllTransports?: boolean;
+  /** Milliseconds to wait for a probe to succeed. Default 10000. */
+  upgradeTimeout?: number;
+  /** Send cookies/credentials on cross-origin HTTP requests. */
+  withCredentials?: boolean;
+  /** Extra HTTP headers (HTTP transports; WebSocket only when a WebSocket implementation that supports them is given). */
+  extraHeaders?: Record<string, string>;
+  /** A WebSocket implementation (for example the `ws` package in Node). */
+  WebSocket?: unknown;
+  /** Belay: "auto" (EventSource unless headers are needed), "eventsource" or "fetch". */
+  sseMode?: "auto" | "eventsource" | "fetch";
+  /** Connection timeout in ms (false: none). Default 20000. */
+  timeout?: number | false;
+  reconnection?: boolean;
+  reconnectionAttempts?: number;
+  reconnectionDelay?: number;
+  reconnectionDelayMax?: number;
+  randomizationFactor?: number;
+  autoConnect?: boolean;
+  addTrailingSlash?: boolean;
+  timestampRequests?: boolean;
+}
+
+export interface SocketOptions {
+  auth?: Record<string, unknown> | ((cb: (data: Record<string, unknown>) => void) => void);
+  /** Default timeout for acknowledgements, in ms. */
+  ackTimeout?: number;
+  /** Retries for emits with acknowledgement (emits are then queued and sent one at a time). */
+  retries?: number;
+}
+
+export interface IoOptions extends ManagerOptions, SocketOptions {
+  forceNew?: boolean;
+  multiplex?: boolean;
+}
+
+type Listener = (...args: any[]) => void;
+
+export declare class Emitter {
+  on(event: string, listener: Listener): this;
+  once(event: string, listener: Listener): this;
+  off(event?: string, listener?: Listener): this;
+  removeAllListeners(event?: string): this;
+  listeners(event: string): Listener[];
+  hasListeners(event: string): boolean;
+}
+
+export interface Transport {
+  readonly name: TransportName;
+  readonly writable: boolean;
+}
+
+export interface Engine extends Emitter {
+  readonly id: string | null;
+  readonly transport: Transport;
+  readonly readyState: "opening" | "open" | "closing" | "closed";
+  close(): this;
+}
+
+export declare class Manager extends Emitter {
+  constructor(uri?: string, opts?: ManagerOptions);
+  constructor(opts: ManagerOptions);
+  readonly engine: Engine;
+  readonly opts: ManagerOptions;
+  open(fn?: (err?: Error) => void): this;
+  connect(fn?: (err?: Error) => void): this;
+  socket(nsp: string, opts?: SocketOptions): Socket;
+  reconnection(v: boolean): this;
+  reconnection(): boolean;
+  reconnectionAttempts(v: number): this;
+  reconnectionAttempts(): number;
+  reconnectionDelay(v: number): this;
+  reconnectionDelay(): number;
+  reconnectionDelayMax(v: number): this;
+  reconnectionDelayMax(): number;
+  randomizationFactor(v: number): this;
+  randomizationFactor(): number;
+  timeout(v: number | false): this;
+  timeout(): number | false;
+  on(event: "open" | "ping" | "reconnect_failed", listener: () => void): this;
+  on(event: "error" | "reconnect_error", listener: (err: Error) => void): this;
+  on(event: "close", listener: (reason: string, description?: unknown) => void): this;
+  on(event: "reconnect" | "reconnect_attempt", listener: (attempt: number) => void): this;
+  on(event: string, listener: Listener): this;
+}
+
+export declare class Socket extends Emitter {
+  readonly io: Manager;
+  readonly nsp: string;
+  id: string | undefined;
+  connected: boolean;
+  readonly disconnected: boolean;
+  readonly active: boolean;
+  recovered: boolean;
+  auth: SocketOptions["auth"];
+  connect(): this;
+  open(): this;
+  disconnect(): this;
+  close(): this;
+  send(...args: any[]): this;
+  emit(event: string, ...args: any[]): this;
+  emitWithAck(event: string, ...args: any[]): Promise<any>;
+  timeout(ms: number): this;
+  readonly volatile: this;
+  compress(compress: boolean): this;
+  on(event: "connect", listener: () => void): this;
+  on(event: "connect_error", listener: (err: Error & { data?: unknown }) => void): this;
+  on(event: "disconnect", listener: (reason: DisconnectReason, description?: unknown) => void): this;
+  on(event: string, listener: Listener): this;
+  onAny(listener: (event: string, ...args: any[]) => void): this;
+  prependAny(listener: (event: string, ...args: any[]) => void): this;
+  offAny(listener?: (event: string, ...args: any[]) => void): this;
+  listenersAny(): Listener[];
+  onAnyOutgoing(listener: (event: string, ...args: any[]) => void): this;
+  prependAnyOutgoing(listener: (event: string, ...args: any[]) => void): this;
+  offAnyOutgoing(listener?: (event: string, ...args: any[]) => void): this;
+  listenersAnyOutgoing(): Listener[];
+}
+
+export declare function io(opts?: Partial<IoOptions>): Socket;
+export declare function io(uri?: string, opts?: Partial<IoOptions>): Socket;
+export { io as connect };
+export default io;
+
+/** The global `io` that the classic script (socket.io.js) defines. */
+export interface IoStatic {
+  (opts?: Partial<IoOptions>): Socket;
+  (uri?: string, opts?: Partial<IoOptions>): Socket;
+  Manager: typeof Manager;
+  Socket: typeof Socket;
+  io: IoStatic;
+  connect: IoStatic;
+}
+
+declare global {
+  var io: IoStatic;
+}

@@ -1,0 +1,51 @@
+package dev.belay.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Bounded waits for tests: every wait has a deadline and a message saying what did not happen. */
+public final class Await {
+  /** Generous: tests share two cores with builds; a wait only takes this long when something is wrong. */
+  public static final long SECONDS = 10;
+
+  private Await() {}
+
+  public static <T> T take(BlockingQueue<T> queue, String what) {
+    try {
+      T value = queue.poll(SECONDS, TimeUnit.SECONDS);
+      if (value == null) fail("timed out waiting for " + what);
+      return value;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  public static <T> T get(CompletableFuture<T> future, String what) {
+    try {
+      return future.get(SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("timed out waiting for " + what);
+    } catch (ExecutionException e) {
+      throw new AssertionError(what + " failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  public static void latch(CountDownLatch latch, String what) {
+    try {
+      if (!latch.await(SECONDS, TimeUnit.SECONDS)) fail("timed out waiting for " + what);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
