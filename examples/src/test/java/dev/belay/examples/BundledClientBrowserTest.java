@@ -114,7 +114,7 @@ class BundledClientBrowserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"polling", "websocket"})
+  @ValueSource(strings = {"polling", "sse", "websocket"})
   void eachTransportForced(String transport) {
     Listening http = listen(server(b -> b), 0);
     String origin = "http://127.0.0.1:" + http.port();
