@@ -38,7 +38,7 @@ class ChatBrowserTest {
 
   /** Each transport, forced through the page's {@code transport} parameter. */
   static List<String> transports() {
-    return List.of("websocket", "polling");
+    return List.of("websocket", "sse", "polling");
   }
 
   @ParameterizedTest(name = "over {0}")
