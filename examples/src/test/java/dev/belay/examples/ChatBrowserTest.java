@@ -93,7 +93,7 @@ class ChatBrowserTest {
   }
 
   @Test
-  void someoneWhoJoinsLateSeesTheLastFiftyMessagesOfTheRoom() {
+  void someoneWhoJoinsLateSeesTheLastFiftyMessagesOfTheRoomAndCanLeaveIt() {
     Server io = new Server();
     new ChatServer(io);
     try (ExampleHttp http = ExampleHttp.start(io, ChatServer.PAGES, "127.0.0.1", 0)) {
@@ -117,6 +117,13 @@ class ChatBrowserTest {
       // The room list counts Carol in #general now.
       alice.waitUntil("return " + textOf("#rooms .room[data-room=general] .members") + " === '2'");
       alice.waitUntil("return " + textOf("#rooms .room[data-room=random] .members") + " === '0'");
+
+      // Carol leaves: she is in no room, and the count drops.
+      carol.driver.findElement(By.id("leave")).click();
+      carol.waitUntil("return " + textOf("#room-title") + " === 'No room'"
+          + " && document.querySelectorAll('#messages .message').length === 0");
+      alice.waitUntil("return " + textOf("#rooms .room[data-room=general] .members") + " === '1'"
+          + " && " + textOf("#online .person[data-name=carol] .where") + " === 'no room'");
     } finally {
       io.close();
     }

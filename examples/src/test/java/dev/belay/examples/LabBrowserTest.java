@@ -86,6 +86,24 @@ class LabBrowserTest {
     }
   }
 
+  @Test
+  void aForcedTransportIsUsedAndShownToEveryTab() {
+    try (LabServer lab = new LabServer(); ExampleHttp http = ExampleHttp.start(lab.io(), LabServer.PAGES, "127.0.0.1", 0)) {
+      open(first, http);
+      open(second, http);
+      for (String transport : new String[] {"polling", "sse", "websocket"}) {
+        second.driver.findElement(By.cssSelector("#force button[data-transport=" + transport + "]")).click();
+        second.waitUntil("return location.search === '?transport=" + transport + "'");
+        second.waitUntil("return " + textOf("#status") + " === 'online' && " + textOf("#transport") + " === '" + transport + "'");
+        first.waitUntil("return " + textOf("#tabs tr:not(.mine) .badge") + " === '" + transport + "'"
+            + " && " + textOf("#tabs tr:not(.mine) .forced") + " === 'forced'");
+      }
+      second.driver.findElement(By.cssSelector("#force button[data-transport='']")).click();
+      second.waitUntil("return location.search === '' && " + textOf("#status") + " === 'online'");
+      first.waitUntil("return " + textOf("#tabs tr:not(.mine) .forced") + " === undefined");
+    }
+  }
+
   private static void open(Browser browser, ExampleHttp http) {
     browser.open(http.url());
     browser.waitUntil("return " + textOf("#status") + " === 'online'");
