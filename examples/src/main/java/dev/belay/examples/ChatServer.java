@@ -74,7 +74,8 @@ public final class ChatServer {
 
     socket.on("typing", (args, ack) -> {
       Object room = socket.data().get("room");
-      if (room != null) socket.to((String) room).emit("typing", socket.data().get("name"), Boolean.TRUE.equals(args.get(0)));
+      boolean typing = !args.isEmpty() && Boolean.TRUE.equals(args.get(0));
+      if (room != null) socket.to((String) room).emit("typing", socket.data().get("name"), typing);
     });
 
     socket.on("message", (args, ack) -> {

@@ -103,7 +103,12 @@ class ChatBrowserTest {
       alice.driver.findElement(By.id("text")).sendKeys("the latest", Keys.ENTER);
       alice.waitUntil("return " + lastMessage() + ".querySelector('.ticks').dataset.state === 'sent'");
 
-      enter(carol, http, "carol", "random", null);
+      // Carol comes without a name in the address: the page asks for one.
+      carol.open(http.url() + "?room=random");
+      carol.waitUntil("return !document.getElementById('login').hidden");
+      carol.driver.findElement(By.id("login-name")).sendKeys("carol", Keys.ENTER);
+      carol.waitUntil("return " + textOf("#room-title") + " === '# random' && " + textOf("#me-name") + " === 'carol'");
+      alice.waitUntil("return " + textOf("#online .person[data-name=carol] .where") + " === '# random'");
       carol.driver.findElement(By.cssSelector("#rooms .room[data-room=general]")).click();
       carol.waitUntil("return " + textOf("#room-title") + " === '# general'");
       carol.waitUntil("return document.querySelectorAll('#messages .message').length === 50");

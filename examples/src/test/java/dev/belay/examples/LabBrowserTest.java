@@ -61,6 +61,8 @@ class LabBrowserTest {
       second.waitUntil("return " + textOf("#transport") + " === 'websocket'");
       assertTrue(((String) second.js("return " + textOf("#path"))).endsWith("websocket"));
       first.waitUntil("return " + textOf("#tabs tr:not(.mine) .badge") + " === 'websocket'");
+      second.waitUntil("return [...document.querySelectorAll('#tabs td.rtt')].every(td => td.textContent.endsWith(' ms'))");
+      second.screenshot(Path.of("target/screenshots/lab-websocket-again.png"));
     }
   }
 
