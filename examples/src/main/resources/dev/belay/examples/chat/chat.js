@@ -36,7 +36,7 @@ function start(name) {
     typingPeople.delete(message.from);
     renderTyping();
     if (message.room === currentRoom) appendMessage(message, false);
-    ack(); // the sender's second tick
+    ack("received"); // counts toward the sender's second tick
   });
   socket.on("delivered", (id) => {
     const ticks = sentById.get(id);
