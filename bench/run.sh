@@ -8,6 +8,7 @@
 #   FANOUT_CLIENTS [5000]  RATE [10]  IDLE_CLIENTS [10000 WebSocket]  IDLE_HTTP_CLIENTS [5000
 #   polling/SSE: two connections each]  TTFE_TRIALS [50]  LOOPS [2]
 #   BUILD [auto: build when the jar is missing; 1 forces, 0 skips]  PORT [3400]
+#   REPORT [bench/results/<date>.md]
 #   JMH [1: also run the codec microbenchmarks, short settings, ~3 minutes; 0 skips]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -118,7 +119,7 @@ if [[ $JMH == 1 ]]; then
 fi
 
 DAY=$(date -u +%Y-%m-%d)
-OUT=bench/results/$DAY.md
+OUT=${REPORT:-bench/results/$DAY.md}
 java -jar $JAR report --in "$DIR" --out "$OUT"
 # Keep the raw lines beside the report: they are the evidence for its figures.
 mkdir -p "bench/results/raw/$STAMP" && cp "$DIR"/*.jsonl "$DIR"/*.txt "bench/results/raw/$STAMP/"
