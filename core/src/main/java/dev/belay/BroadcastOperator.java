@@ -2,9 +2,11 @@ package dev.belay;
 
 import dev.belay.adapter.BroadcastFlags;
 import dev.belay.adapter.BroadcastOptions;
+import dev.belay.engine.Cancellable;
 import dev.belay.parser.EncodedPacket;
 import dev.belay.parser.SocketEncoder;
 import dev.belay.parser.SocketPacket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -23,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
  * server.in("room-1").fetchSockets().thenAccept(list -> log.info(list.size() + " in room-1"));
  * server.in("room-1").socketsJoin("room-2");
  * server.asVolatile().emit("tick", System.currentTimeMillis());
+ * server.timeout(Duration.ofSeconds(5)).emitWithAck("are-you-there").thenAccept(answers -> ...);
  * }</pre>
  */
 public final class BroadcastOperator {
@@ -33,21 +36,25 @@ public final class BroadcastOperator {
   private final Set<String> rooms;
   private final Set<String> except;
   private final BroadcastFlags flags;
+  // The acknowledgement timeout for emitWithAck, or null for the server's ackTimeout.
+  private final Duration timeout;
 
   BroadcastOperator(Namespace namespace) {
-    this(namespace, Set.of(), Set.of(), BroadcastFlags.NONE);
+    this(namespace, Set.of(), Set.of(), BroadcastFlags.NONE, null);
   }
 
-  private BroadcastOperator(Namespace namespace, Set<String> rooms, Set<String> except, BroadcastFlags flags) {
+  private BroadcastOperator(Namespace namespace, Set<String> rooms, Set<String> except, BroadcastFlags flags,
+      Duration timeout) {
     this.namespace = namespace;
     this.rooms = rooms;
     this.except = except;
     this.flags = flags;
+    this.timeout = timeout;
   }
 
   /** Also target the sockets in {@code more} rooms. */
   public BroadcastOperator to(String... more) {
-    return new BroadcastOperator(namespace, union(rooms, more), except, flags);
+    return new BroadcastOperator(namespace, union(rooms, more), except, flags, timeout);
   }
 
   /** Same as {@link #to(String...)}. */
@@ -57,17 +64,23 @@ public final class BroadcastOperator {
 
   /** Leave out the sockets in {@code more} rooms (a socket id is a room too). */
   public BroadcastOperator except(String... more) {
-    return new BroadcastOperator(namespace, rooms, union(except, more), flags);
+    return new BroadcastOperator(namespace, rooms, union(except, more), flags, timeout);
   }
 
   /** Only the sockets of this server. */
   public BroadcastOperator local() {
-    return new BroadcastOperator(namespace, rooms, except, flags.withLocal(true));
+    return new BroadcastOperator(namespace, rooms, except, flags.withLocal(true), timeout);
   }
 
   /** Drop the packet for a client that cannot take it right now. */
   public BroadcastOperator asVolatile() {
-    return new BroadcastOperator(namespace, rooms, except, flags.withVolatile(true));
+    return new BroadcastOperator(namespace, rooms, except, flags.withVolatile(true), timeout);
+  }
+
+  /** The acknowledgement timeout for {@link #emitWithAck(String, Object...)}. */
+  public BroadcastOperator timeout(Duration timeout) {
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
+    return new BroadcastOperator(namespace, rooms, except, flags, timeout);
   }
 
   /** The options this operator stands for. */
@@ -77,22 +90,57 @@ public final class BroadcastOperator {
 
   /**
    * Emits {@code event} to every selected socket. Arguments go through the {@link JsonMapper};
-   * binary is allowed. Acknowledgements are not supported on broadcasts.
+   * binary is allowed. For acknowledgements use {@link #emitWithAck(String, Object...)}.
    */
   public void emit(String event, Object... args) {
-    if (RESERVED_EVENTS.contains(event)) throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
     if (args.length > 0 && args[args.length - 1] instanceof AckCallback) {
-      throw new UnsupportedOperationException("acknowledgements are not supported when broadcasting");
+      throw new UnsupportedOperationException("a broadcast collects acknowledgements with emitWithAck");
     }
-    JsonMapper mapper = namespace.server().options().jsonMapper();
-    List<Object> data = new ArrayList<>(args.length + 1);
-    data.add(event);
-    for (Object arg : args) data.add(mapper.toPlain(arg));
+    List<Object> data = eventData(event, args);
     BroadcastOptions options = options();
     for (Namespace target : namespace.broadcastTargets()) {
       EncodedPacket encoded = SocketEncoder.encode(SocketPacket.event(target.name(), data, null));
       target.adapter().broadcast(encoded, options);
     }
+  }
+
+  /**
+   * Emits {@code event} to every selected socket and completes with their acknowledgements (the
+   * first argument of each, in arrival order) once all have answered; fails with an
+   * {@link AckTimeoutException} if some have not within the timeout (the server's ackTimeout
+   * unless {@link #timeout(Duration)} set one). A client that disconnects is no longer waited for.
+   *
+   * <pre>{@code
+   * server.to("voters").timeout(Duration.ofSeconds(10)).emitWithAck("vote", "lunch?")
+   *     .thenAccept(votes -> log.info("votes: " + votes));
+   * }</pre>
+   */
+  public CompletableFuture<List<Object>> emitWithAck(String event, Object... args) {
+    List<Object> data = eventData(event, args);
+    BroadcastOptions options = new BroadcastOptions(rooms, except, flags.withVolatile(false));
+    Server server = namespace.server();
+    Duration wait = timeout != null ? timeout : server.options().ackTimeout();
+    List<Namespace> targets = namespace.broadcastTargets();
+    BroadcastAck collector = new BroadcastAck(targets.size());
+    Cancellable timer = server.scheduler().schedule(
+        () -> server.workers().execute(() -> collector.timeOut(wait.toMillis())), wait);
+    collector.future().whenComplete((result, error) -> timer.cancel());
+    for (Namespace target : targets) {
+      long ackId = target.nextAckId();
+      EncodedPacket encoded = SocketEncoder.encode(SocketPacket.event(target.name(), data, ackId));
+      target.adapter().broadcastWithAck(encoded, ackId, options, collector.recipients(ackId), collector::onAck);
+    }
+    if (targets.isEmpty()) collector.completeIfDone(); // a dynamic parent without children yet
+    return collector.future();
+  }
+
+  private List<Object> eventData(String event, Object[] args) {
+    if (RESERVED_EVENTS.contains(event)) throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
+    JsonMapper mapper = namespace.server().options().jsonMapper();
+    List<Object> data = new ArrayList<>(args.length + 1);
+    data.add(event);
+    for (Object arg : args) data.add(mapper.toPlain(arg));
+    return data;
   }
 
   /** The selected sockets. */

@@ -48,6 +48,9 @@ public final class Namespace {
   // Any thread adds; client lanes read.
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
   private final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
+  // Ack ids of this namespace, shared by socket emits and broadcasts (as in Socket.IO) so that a
+  // broadcast's id never collides with one a socket already waits for; any thread.
+  private final java.util.concurrent.atomic.AtomicLong nextAckId = new java.util.concurrent.atomic.AtomicLong();
 
   Namespace(Server server, String name, Namespace parent, Predicate<String> childMatcher) {
     this.server = server;
@@ -105,6 +108,15 @@ public final class Namespace {
   }
 
   // ---------------------------------------------------------------- broadcasting
+
+  long nextAckId() {
+    return nextAckId.getAndIncrement();
+  }
+
+  /** Emits with acknowledgements to every socket, waiting at most {@code timeout}; see {@link BroadcastOperator#timeout}. */
+  public BroadcastOperator timeout(java.time.Duration timeout) {
+    return newBroadcast().timeout(timeout);
+  }
 
   BroadcastOperator newBroadcast() {
     return new BroadcastOperator(this);

@@ -171,6 +171,11 @@ public final class Server implements AutoCloseable {
     main.emit(event, args);
   }
 
+  /** Broadcast with acknowledgements: {@code server.timeout(d).emitWithAck("event")}. */
+  public BroadcastOperator timeout(java.time.Duration timeout) {
+    return main.timeout(timeout);
+  }
+
   public CompletableFuture<List<RemoteSocket>> fetchSockets() {
     return main.fetchSockets();
   }

@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One client in one namespace: receives its events, emits to it, keeps its rooms.
@@ -69,8 +68,6 @@ public final class Socket implements RemoteSocket {
   private final List<DisconnectListener> disconnectListeners = new CopyOnWriteArrayList<>();
   // ack id -> waiting emit; emits add from any thread, the lane or a timer removes (first remover wins).
   private final Map<Long, PendingAck> pendingAcks = new ConcurrentHashMap<>();
-  // Next ack id; any thread.
-  private final AtomicLong nextAckId = new AtomicLong();
   // Lifecycle; moved to CONNECTED and DISCONNECTED on the lane, read from any thread.
   private volatile State state = State.CONNECTING;
 
@@ -260,7 +257,7 @@ public final class Socket implements RemoteSocket {
     for (Object arg : args) data.add(mapper.toPlain(arg));
     Long ackId = null;
     if (callback != null) {
-      ackId = nextAckId.getAndIncrement();
+      ackId = namespace.nextAckId();
       registerAck(ackId, callback, timeout == null ? client.server().options().ackTimeout() : timeout);
     }
     if (state != State.CONNECTED) {
@@ -289,6 +286,18 @@ public final class Socket implements RemoteSocket {
     pending.timer = timer;
     // The ack may have been answered (or failed) before the timer was stored.
     if (!pendingAcks.containsKey(ackId)) timer.cancel();
+  }
+
+  /** Registers a broadcast's ack id (the broadcast owns the timeout); false if not connected. */
+  boolean expectAck(long ackId, AckCallback callback) {
+    if (state != State.CONNECTED) return false;
+    pendingAcks.put(ackId, new PendingAck(callback));
+    return true;
+  }
+
+  /** Drops a broadcast's ack id after its timeout, without calling back. */
+  void forgetAck(long ackId) {
+    pendingAcks.remove(ackId);
   }
 
   private void failAck(long ackId, Throwable error) {
@@ -425,6 +434,18 @@ public final class Socket implements RemoteSocket {
     @Override
     public void write(EncodedPacket packet, boolean isVolatile) {
       if (state == State.CONNECTED) client.write(packet, isVolatile);
+    }
+
+    @Override
+    public boolean writeWithAck(EncodedPacket packet, long ackId, AckCallback onAck) {
+      if (!expectAck(ackId, onAck)) return false;
+      client.write(packet, false);
+      return true;
+    }
+
+    @Override
+    public void forgetAck(long ackId) {
+      Socket.this.forgetAck(ackId);
     }
 
     @Override

@@ -435,4 +435,50 @@ class SocketSessionTest {
     assertTrue(conn.open);
     assertNull(conn.closeReason);
   }
+
+  @Test
+  void broadcastWithAcksCollectsEveryAnswer() throws Exception {
+    FakeEngineSocket c1 = connectClient();
+    FakeEngineSocket c2 = connectClient();
+    FakeEngineSocket c3 = connectClient();
+    join(c1, "/").join("voters");
+    join(c2, "/").join("voters");
+    join(c3, "/");
+    CompletableFuture<List<Object>> votes = server.to("voters").timeout(Duration.ofSeconds(1)).emitWithAck("vote", "lunch?");
+    String packet = c1.lastText();
+    assertSame(packet, c2.lastText(), "encoded once");
+    assertTrue(packet.matches("2\\d+\\[\"vote\",\"lunch\\?\"]"), packet);
+    String id = packet.substring(1, packet.indexOf('['));
+    assertFalse(c3.lastText().contains("vote"));
+    c1.receive("3" + id + "[\"pizza\"]");
+    assertFalse(votes.isDone());
+    c2.receive("3" + id + "[\"salad\",\"extra\"]");
+    assertEquals(List.of("pizza", "salad"), votes.get(1, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void broadcastWithAcksTimesOutAndStopsWaiting() {
+    FakeEngineSocket c1 = connectClient();
+    FakeEngineSocket c2 = connectClient();
+    FakeEngineSocket c3 = connectClient();
+    join(c1, "/");
+    join(c2, "/");
+    join(c3, "/");
+    CompletableFuture<List<Object>> answers = server.timeout(Duration.ofMillis(500)).emitWithAck("anyone");
+    String id = c1.lastText().substring(1, c1.lastText().indexOf('['));
+    c1.receive("3" + id + "[1]");
+    c2.close(CloseReason.TRANSPORT_CLOSE); // no longer waited for
+    assertFalse(answers.isDone());
+    clock.advance(Duration.ofMillis(500));
+    ExecutionException e = assertThrows(ExecutionException.class, answers::get);
+    assertInstanceOf(AckTimeoutException.class, e.getCause());
+    assertEquals("1 of 2 clients acknowledged within 500 ms", e.getCause().getMessage());
+    c3.receive("3" + id + "[\"late\"]"); // ignored
+    assertTrue(c3.open);
+  }
+
+  @Test
+  void broadcastWithAcksToNobodyCompletesAtOnce() throws Exception {
+    assertEquals(List.of(), server.to("empty-room").emitWithAck("hello").get(1, TimeUnit.SECONDS));
+  }
 }

@@ -1,5 +1,6 @@
 package dev.belay.adapter;
 
+import dev.belay.AckCallback;
 import dev.belay.RemoteSocket;
 import dev.belay.parser.EncodedPacket;
 import java.util.List;
@@ -36,6 +37,14 @@ public interface Adapter extends AutoCloseable {
 
   /** Delivers {@code packet} to every socket that {@code options} selects. */
   void broadcast(EncodedPacket packet, BroadcastOptions options);
+
+  /**
+   * Delivers {@code packet}, which asks for acknowledgement {@code ackId}, to every selected
+   * socket; {@code onAck} is called once per answer, and {@code recipients} once with the number
+   * of sockets reached (a cluster adapter calls it once per node).
+   */
+  void broadcastWithAck(EncodedPacket packet, long ackId, BroadcastOptions options, AckRecipients recipients,
+      AckCallback onAck);
 
   /** The sockets that {@code options} selects. */
   CompletableFuture<List<RemoteSocket>> fetchSockets(BroadcastOptions options);

@@ -1,5 +1,6 @@
 package dev.belay.adapter;
 
+import dev.belay.AckCallback;
 import dev.belay.RemoteSocket;
 import dev.belay.parser.EncodedPacket;
 import java.util.ArrayList;
@@ -119,6 +120,16 @@ public class InMemoryAdapter implements Adapter {
   public void broadcast(EncodedPacket packet, BroadcastOptions options) {
     boolean isVolatile = options.flags().isVolatile();
     for (LocalSocket socket : selectSockets(options)) socket.write(packet, isVolatile);
+  }
+
+  @Override
+  public void broadcastWithAck(EncodedPacket packet, long ackId, BroadcastOptions options, AckRecipients recipients,
+      AckCallback onAck) {
+    List<LocalSocket> reached = new ArrayList<>();
+    for (LocalSocket socket : selectSockets(options)) {
+      if (socket.writeWithAck(packet, ackId, onAck)) reached.add(socket);
+    }
+    recipients.reached(reached, 0);
   }
 
   @Override

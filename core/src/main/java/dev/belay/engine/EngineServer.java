@@ -30,6 +30,15 @@ import java.util.logging.Logger;
 public final class EngineServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EngineServer.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final WebSocketListener IGNORE_FRAMES = new WebSocketListener() {
+    @Override public void onText(String text) {}
+
+    @Override public void onBinary(byte[] data) {}
+
+    @Override public void onClose(int code, String reason) {}
+
+    @Override public void onError(Throwable error) {}
+  };
 
   private final EngineOptions options;
   private final EngineScheduler scheduler;
@@ -219,7 +228,11 @@ public final class EngineServer implements AutoCloseable {
       }
       case WebSocketTransport.NAME -> {
         if (!options.allowUpgrades() || !session.canUpgrade() || current.equals(WebSocketTransport.NAME)) {
-          respondError(exchange, EngineError.BAD_REQUEST);
+          // As the reference server does: accept, then close at once. The session is untouched.
+          exchange.acceptWebSocket(Map.of(), connection -> {
+            connection.close(1008, "no upgrade possible for this session");
+            return IGNORE_FRAMES;
+          });
           return;
         }
         exchange.acceptWebSocket(Map.of(), connection -> {

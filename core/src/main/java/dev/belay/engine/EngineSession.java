@@ -345,7 +345,7 @@ final class EngineSession implements EngineSocket {
     candidate = null;
     probed = false;
     transport = next;
-    old.close(List.of(EnginePacket.NOOP), false);
+    old.closeReplaced();
     server.stats().upgraded(old.name(), next.name());
     String name = next.name();
     listenerLane.execute(() -> upgradeListeners.forEach(l -> l.accept(name)));

@@ -66,7 +66,12 @@ final class PollingTransport extends Transport {
         }
       }));
       if (session.shouldReleasePoll(this)) {
-        send(List.of(EnginePacket.NOOP));
+        // A poll after the probe was answered: a client that paused polling sends none, so this
+        // one is held briefly (as the reference server's 100 ms check does) and then released
+        // with NOOP, unless the upgrade completes first and ends it with 400.
+        server.scheduler().schedule(() -> session.lane.execute(() -> {
+          if (pendingGet == exchange && session.shouldReleasePoll(this)) send(List.of(EnginePacket.NOOP));
+        }), RELEASE_AFTER_PROBE);
       } else {
         session.onDrain(this);
       }
@@ -119,6 +124,17 @@ final class PollingTransport extends Transport {
   }
 
   private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
+  private static final java.time.Duration RELEASE_AFTER_PROBE = java.time.Duration.ofMillis(50);
+
+  /** The session moved to another transport: a poll still pending has no transport left (400). */
+  @Override
+  void closeReplaced() {
+    if (closed) return;
+    closed = true;
+    HttpExchange exchange = pendingGet;
+    pendingGet = null;
+    if (exchange != null) server.respondError(exchange, EngineError.BAD_REQUEST);
+  }
 
   @Override
   void send(List<EnginePacket> packets) {

@@ -50,6 +50,11 @@ abstract class Transport {
     if (writable() && nothingBuffered) send(List.of(EnginePacket.NOOP));
   }
 
+  /** Lane. An upgrade moved the session to another transport: end this one quietly. */
+  void closeReplaced() {
+    close(List.of(EnginePacket.NOOP), false);
+  }
+
   /** Lane. The upgrade this transport was paused for (see {@link #onProbed}) was abandoned. */
   void onUpgradeAbandoned() {}
 

@@ -127,4 +127,18 @@ class RoomBroadcastTest {
     assertEquals(List.of("news:green"), receivedUntilSentinel(red));
     assertEquals(List.of(), receivedUntilSentinel(blue));
   }
+
+  @Test
+  void broadcastWithAcksCollectsTheRoomsAnswers() {
+    int red1 = client("red");
+    int red2 = client("red");
+    client("blue");
+    for (int red : List.of(red1, red2)) {
+      Socket socket = clients.get(red);
+      socket.on("vote", args -> ((io.socket.client.Ack) args[args.length - 1]).call("yes from " + socket.id()));
+    }
+    List<Object> votes = Await.get(
+        server.server.to("red").timeout(java.time.Duration.ofSeconds(5)).emitWithAck("vote", "lunch?"), "the votes");
+    assertEquals(Set.of("yes from " + clients.get(red1).id(), "yes from " + clients.get(red2).id()), Set.copyOf(votes));
+  }
 }

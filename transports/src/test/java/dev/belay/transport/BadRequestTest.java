@@ -155,13 +155,13 @@ class BadRequestTest {
   }
 
   @Test
-  void aWebSocketWithTheSidOfAWebSocketSessionIsRefused() {
+  void aWebSocketWithTheSidOfAWebSocketSessionIsClosedAtOnce() {
     RawWebSocket ws = RawWebSocket.connect(server.wsUrl("EIO=4&transport=websocket"));
     String open = ws.nextText();
     String sid = JsonParser.parseString(open.substring(1)).getAsJsonObject().get("sid").getAsString();
-    CompletableFuture<Boolean> refused = RawWebSocket.tryConnect(server.wsUrl("EIO=4&transport=websocket&sid=" + sid),
-        new RawWebSocket()).handle((ok, error) -> error != null);
-    assertTrue(Await.get(refused, "the refused handshake"));
+    RawWebSocket second = RawWebSocket.connect(server.wsUrl("EIO=4&transport=websocket&sid=" + sid));
+    assertEquals(1008, Await.get(second.closed, "the second websocket to be closed"));
+    assertTrue(second.messages.isEmpty(), "nothing of the session leaks to the second socket");
     assertError(get("EIO=4&transport=polling&sid=" + sid), 400, 3);
     ws.sendText("4ok");
     assertEquals("4ok", ws.nextSkippingPings());

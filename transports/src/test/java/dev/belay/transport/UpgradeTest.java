@@ -67,12 +67,26 @@ class UpgradeTest {
     ws.sendText("4sync");
     assertEquals("4sync", ws.nextSkippingPings()); // the upgrade is done once this echoes
     assertEquals(400, RawHttp.get(server.url("EIO=4&transport=polling&sid=" + sid)).statusCode());
-    RawWebSocket second = new RawWebSocket();
-    CompletableFuture<Boolean> refused = RawWebSocket.tryConnect(server.wsUrl("EIO=4&transport=websocket&sid=" + sid), second)
-        .handle((ok, error) -> error != null);
-    assertTrue(Await.get(refused, "the refused handshake"));
+    RawWebSocket second = RawWebSocket.connect(server.wsUrl("EIO=4&transport=websocket&sid=" + sid));
+    assertEquals(1008, Await.get(second.closed, "the second websocket to be closed"));
+    assertTrue(second.messages.isEmpty());
     ws.sendText("4hello");
     assertEquals("4hello", ws.nextSkippingPings());
+  }
+
+  @Test
+  void aPollRacingTheUpgradePacketGets400WhicheverArrivesFirst() {
+    for (int i = 0; i < 10; i++) {
+      String sid = RawHttp.openPolling(server);
+      RawWebSocket ws = RawWebSocket.connect(server.wsUrl("EIO=4&transport=websocket&sid=" + sid));
+      ws.sendText("2probe");
+      assertEquals("3probe", ws.nextText());
+      ws.sendText("5");
+      assertEquals(400, RawHttp.get(server.url("EIO=4&transport=polling&sid=" + sid)).statusCode());
+      ws.sendText("4hello");
+      assertEquals("4hello", ws.nextSkippingPings());
+      ws.close();
+    }
   }
 
   @Test

@@ -61,7 +61,7 @@ public final class EngineCodec {
     char first = text.charAt(0);
     if (first == 'b') {
       try {
-        return EnginePacket.binary(Base64.getDecoder().decode(text.substring(1)));
+        return EnginePacket.binary(Base64.getDecoder().decode(withoutWhitespace(text, 1)));
       } catch (IllegalArgumentException e) {
         throw new EngineParseException("invalid base64 in binary packet");
       }
@@ -69,6 +69,28 @@ public final class EngineCodec {
     EnginePacketType type = EnginePacketType.fromCode(first);
     if (type == null) throw new EngineParseException("unknown packet type '" + printable(first) + "'");
     return EnginePacket.of(type, text.substring(1));
+  }
+
+  /**
+   * The base64 part of a binary packet without line breaks or spaces: some clients (the Java
+   * socket.io-client) end it with a newline, as MIME base64 does. Anything else stays, so that a
+   * character outside the alphabet is still an error.
+   */
+  private static String withoutWhitespace(String text, int from) {
+    int end = text.length();
+    boolean clean = true;
+    for (int i = from; i < end && clean; i++) clean = !isBase64Whitespace(text.charAt(i));
+    if (clean) return text.substring(from);
+    StringBuilder sb = new StringBuilder(end - from);
+    for (int i = from; i < end; i++) {
+      char c = text.charAt(i);
+      if (!isBase64Whitespace(c)) sb.append(c);
+    }
+    return sb.toString();
+  }
+
+  private static boolean isBase64Whitespace(char c) {
+    return c == '\n' || c == '\r' || c == ' ' || c == '\t';
   }
 
   /** Decodes a WebSocket binary frame: always a binary message. */

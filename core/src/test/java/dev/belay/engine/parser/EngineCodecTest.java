@@ -51,6 +51,12 @@ class EngineCodecTest {
   }
 
   @Test
+  void base64WithLineBreaksAsTheJavaClientSendsItIsAccepted() {
+    assertArrayEquals(new byte[] {1, 2, 3}, EngineCodec.decodePacket("bAQID\n").binary());
+    assertArrayEquals(new byte[] {1, 2, 3, 4}, EngineCodec.decodePacket("bAQID\r\nBA==").binary());
+  }
+
+  @Test
   void webSocketBinaryFramesAreBinaryMessages() {
     EnginePacket p = EngineCodec.decodeBinary(new byte[] {(byte) 0xff, 0});
     assertTrue(p.isBinary());
