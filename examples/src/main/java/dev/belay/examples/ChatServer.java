@@ -5,12 +5,10 @@ import dev.belay.Socket;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,7 +72,8 @@ public final class ChatServer {
 
     socket.on("typing", (args, ack) -> {
       Object room = socket.data().get("room");
-      if (room != null) socket.to((String) room).emit("typing", socket.data().get("name"), Boolean.TRUE.equals(args.get(0)));
+      boolean typing = !args.isEmpty() && Boolean.TRUE.equals(args.get(0));
+      if (room != null) socket.to((String) room).emit("typing", socket.data().get("name"), typing);
     });
 
     socket.on("message", (args, ack) -> {
@@ -85,14 +84,10 @@ public final class ChatServer {
           (String) socket.data().get("name"), text, System.currentTimeMillis());
       remember(message);
       ack.send(message); // first tick: the server has it
-      List<CompletableFuture<List<Object>>> receipts = new ArrayList<>();
-      for (Socket member : membersOf(message.room())) {
-        if (member != socket) receipts.add(member.timeout(Duration.ofSeconds(10)).emitWithAck("message", message));
-      }
-      if (!receipts.isEmpty()) { // second tick: every member of the room acknowledged it
-        CompletableFuture.allOf(receipts.toArray(CompletableFuture[]::new))
-            .thenRun(() -> socket.emit("delivered", message.id()));
-      }
+      socket.to(message.room()).timeout(Duration.ofSeconds(10)).emitWithAck("message", message)
+          .thenAccept(receipts -> { // second tick: everyone else in the room acknowledged it
+            if (!receipts.isEmpty()) socket.emit("delivered", message.id());
+          });
     });
 
     socket.onDisconnect(reason -> publishPresence());
@@ -102,10 +97,6 @@ public final class ChatServer {
   private void leaveRoom(Socket socket) {
     Object room = socket.data().remove("room");
     if (room != null) socket.leave((String) room);
-  }
-
-  private Collection<Socket> membersOf(String room) {
-    return io.sockets().sockets().values().stream().filter(s -> room.equals(s.data().get("room"))).toList();
   }
 
   private void remember(Message message) {

@@ -3,7 +3,6 @@ package dev.belay.examples;
 import dev.belay.Server;
 import dev.belay.ServerOptions;
 import dev.belay.Socket;
-import dev.belay.engine.CloseReason;
 import dev.belay.engine.EngineOptions;
 import dev.belay.engine.EngineSocket;
 import dev.belay.engine.EngineStats;
@@ -93,8 +92,9 @@ public final class LabServer implements AutoCloseable {
     socket.on("drop", (args, ack) -> {
       Tab tab = args.isEmpty() ? null : tabs.get(String.valueOf(args.get(0)));
       EngineSocket connection = tab == null ? null : io.engine().socket(tab.connectionId());
-      // As if the network went away: no goodbye to the client, which then reconnects on its own.
-      if (connection != null) connection.close(CloseReason.TRANSPORT_CLOSE);
+      // Closes the Engine.IO session, not the Socket.IO socket: the client sees "transport close"
+      // and reconnects on its own (after "io server disconnect" it would not).
+      if (connection != null) connection.close();
     });
     socket.onDisconnect(reason -> {
       tabs.computeIfPresent(tabId, (id, tab) -> tab.socketId().equals(socket.id())

@@ -6,6 +6,9 @@ import dev.belay.transport.BelayHandler;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.ResponseCodeHandler;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Entry point of {@code belay-examples.jar}:
@@ -17,10 +20,14 @@ import io.undertow.server.handlers.ResponseCodeHandler;
  * </pre>
  */
 public final class Main {
+  // Held so that the levels stick (java.util.logging keeps loggers weakly).
+  private static final List<Logger> QUIET = List.of(Logger.getLogger("io.undertow"), Logger.getLogger("org.xnio"));
+
   private Main() {}
 
   public static void main(String[] args) {
     if (args.length == 0) usage();
+    QUIET.forEach(logger -> logger.setLevel(Level.WARNING)); // the examples print their own one-line banner
     int port = intOption(args, "--port", 8080);
     String host = stringOption(args, "--host", "127.0.0.1");
     switch (args[0]) {

@@ -38,7 +38,7 @@ class ChatBrowserTest {
 
   /** Each transport, forced through the page's {@code transport} parameter. */
   static List<String> transports() {
-    return List.of("websocket", "polling");
+    return List.of("websocket", "sse", "polling");
   }
 
   @ParameterizedTest(name = "over {0}")
@@ -93,7 +93,7 @@ class ChatBrowserTest {
   }
 
   @Test
-  void someoneWhoJoinsLateSeesTheLastFiftyMessagesOfTheRoom() {
+  void someoneWhoJoinsLateSeesTheLastFiftyMessagesOfTheRoomAndCanLeaveIt() {
     Server io = new Server();
     new ChatServer(io);
     try (ExampleHttp http = ExampleHttp.start(io, ChatServer.PAGES, "127.0.0.1", 0)) {
@@ -103,7 +103,12 @@ class ChatBrowserTest {
       alice.driver.findElement(By.id("text")).sendKeys("the latest", Keys.ENTER);
       alice.waitUntil("return " + lastMessage() + ".querySelector('.ticks').dataset.state === 'sent'");
 
-      enter(carol, http, "carol", "random", null);
+      // Carol comes without a name in the address: the page asks for one.
+      carol.open(http.url() + "?room=random");
+      carol.waitUntil("return !document.getElementById('login').hidden");
+      carol.driver.findElement(By.id("login-name")).sendKeys("carol", Keys.ENTER);
+      carol.waitUntil("return " + textOf("#room-title") + " === '# random' && " + textOf("#me-name") + " === 'carol'");
+      alice.waitUntil("return " + textOf("#online .person[data-name=carol] .where") + " === '# random'");
       carol.driver.findElement(By.cssSelector("#rooms .room[data-room=general]")).click();
       carol.waitUntil("return " + textOf("#room-title") + " === '# general'");
       carol.waitUntil("return document.querySelectorAll('#messages .message').length === 50");
@@ -117,6 +122,13 @@ class ChatBrowserTest {
       // The room list counts Carol in #general now.
       alice.waitUntil("return " + textOf("#rooms .room[data-room=general] .members") + " === '2'");
       alice.waitUntil("return " + textOf("#rooms .room[data-room=random] .members") + " === '0'");
+
+      // Carol leaves: she is in no room, and the count drops.
+      carol.driver.findElement(By.id("leave")).click();
+      carol.waitUntil("return " + textOf("#room-title") + " === 'No room'"
+          + " && document.querySelectorAll('#messages .message').length === 0");
+      alice.waitUntil("return " + textOf("#rooms .room[data-room=general] .members") + " === '1'"
+          + " && " + textOf("#online .person[data-name=carol] .where") + " === 'no room'");
     } finally {
       io.close();
     }

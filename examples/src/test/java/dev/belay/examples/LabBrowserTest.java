@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 
 /**
@@ -61,14 +63,18 @@ class LabBrowserTest {
       second.waitUntil("return " + textOf("#transport") + " === 'websocket'");
       assertTrue(((String) second.js("return " + textOf("#path"))).endsWith("websocket"));
       first.waitUntil("return " + textOf("#tabs tr:not(.mine) .badge") + " === 'websocket'");
+      second.waitUntil("return [...document.querySelectorAll('#tabs td.rtt')].every(td => td.textContent.endsWith(' ms'))");
+      second.screenshot(Path.of("target/screenshots/lab-websocket-again.png"));
     }
   }
 
-  @Test
-  void aDroppedConnectionReconnectsOnItsOwn() {
+  @ParameterizedTest(name = "second tab on {0}")
+  @ValueSource(strings = {"auto", "websocket", "sse", "polling"})
+  void aDroppedConnectionReconnectsOnItsOwn(String transport) {
     try (LabServer lab = new LabServer(); ExampleHttp http = ExampleHttp.start(lab.io(), LabServer.PAGES, "127.0.0.1", 0)) {
       open(first, http);
-      open(second, http);
+      second.open(http.url() + (transport.equals("auto") ? "" : "?transport=" + transport));
+      second.waitUntil("return " + textOf("#status") + " === 'online'");
       first.waitUntil("return document.querySelectorAll('#tabs tr').length === 2");
       first.waitUntil("return " + textOf("#tabs tr:not(.mine) .status") + " === 'connected'");
 
@@ -82,7 +88,25 @@ class LabBrowserTest {
       first.waitUntil("return " + textOf("#tabs tr:not(.mine) .reconnects") + " === '1'"
           + " && " + textOf("#tabs tr:not(.mine) .status") + " === 'connected'");
       first.waitUntil("return [...document.querySelectorAll('#tabs td.rtt')].every(td => td.textContent.endsWith(' ms'))");
-      first.screenshot(Path.of("target/screenshots/lab.png"));
+      if (transport.equals("auto")) first.screenshot(Path.of("target/screenshots/lab.png"));
+    }
+  }
+
+  @Test
+  void aForcedTransportIsUsedAndShownToEveryTab() {
+    try (LabServer lab = new LabServer(); ExampleHttp http = ExampleHttp.start(lab.io(), LabServer.PAGES, "127.0.0.1", 0)) {
+      open(first, http);
+      open(second, http);
+      for (String transport : new String[] {"polling", "sse", "websocket"}) {
+        second.driver.findElement(By.cssSelector("#force button[data-transport=" + transport + "]")).click();
+        second.waitUntil("return location.search === '?transport=" + transport + "'");
+        second.waitUntil("return " + textOf("#status") + " === 'online' && " + textOf("#transport") + " === '" + transport + "'");
+        first.waitUntil("return " + textOf("#tabs tr:not(.mine) .badge") + " === '" + transport + "'"
+            + " && " + textOf("#tabs tr:not(.mine) .forced") + " === 'forced'");
+      }
+      second.driver.findElement(By.cssSelector("#force button[data-transport='']")).click();
+      second.waitUntil("return location.search === '' && " + textOf("#status") + " === 'online'");
+      first.waitUntil("return " + textOf("#tabs tr:not(.mine) .forced") + " === undefined");
     }
   }
 

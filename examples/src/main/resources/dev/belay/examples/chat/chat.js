@@ -11,7 +11,7 @@ const sentById = new Map(); // message id -> its ticks element, until everyone h
 const typingPeople = new Map(); // name -> when their "typing" notice expires
 
 function start(name) {
-  localStorage.setItem("belay.chat.name", name);
+  sessionStorage.setItem("belay.chat.name", name); // per tab: a second tab asks for its own name
   $("me-name").textContent = name;
   const options = { auth: { name } };
   if (params.get("transport")) options.transports = [params.get("transport")];
@@ -36,7 +36,7 @@ function start(name) {
     typingPeople.delete(message.from);
     renderTyping();
     if (message.room === currentRoom) appendMessage(message, false);
-    ack(); // the sender's second tick
+    ack("received"); // counts toward the sender's second tick
   });
   socket.on("delivered", (id) => {
     const ticks = sentById.get(id);
@@ -44,7 +44,7 @@ function start(name) {
     sentById.delete(id);
   });
   socket.on("typing", (who, isTyping) => {
-    if (isTyping) typingPeople.set(who, Date.now() + 4000);
+    if (isTyping) typingPeople.set(who, Date.now() + 6000);
     else typingPeople.delete(who);
     renderTyping();
   });
@@ -104,7 +104,7 @@ function setTicks(ticks, state) {
   }[state];
 }
 
-// ---- typing indicator: "typing" when the input changes, "stopped" after 1.5 s of quiet or on send
+// ---- typing indicator: "typing" when the input changes, "stopped" after 3 s of quiet or on send
 
 let typingSent = false;
 let typingTimer = null;
@@ -112,7 +112,7 @@ function onInput() {
   if (!typingSent) socket.emit("typing", true);
   typingSent = true;
   clearTimeout(typingTimer);
-  typingTimer = setTimeout(stopTyping, 1500);
+  typingTimer = setTimeout(stopTyping, 3000);
 }
 function stopTyping() {
   clearTimeout(typingTimer);
@@ -244,6 +244,6 @@ $("login-form").addEventListener("submit", (e) => {
   start($("login-name").value.trim());
 });
 
-const knownName = params.get("name") || localStorage.getItem("belay.chat.name");
+const knownName = params.get("name") || sessionStorage.getItem("belay.chat.name");
 if (knownName) start(knownName);
 else $("login").hidden = false;

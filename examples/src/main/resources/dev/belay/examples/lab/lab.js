@@ -111,7 +111,7 @@ function tabRow(tab, now) {
   const reconnects = el("td", "num reconnects", String(tab.reconnects ?? 0));
   const actions = el("td");
   const drop = el("button", "drop", "Drop");
-  drop.title = "close this tab's connection as if the network went away";
+  drop.title = "close this tab's connection on the server: it reconnects on its own";
   drop.disabled = !tab.connected;
   drop.onclick = () => socket.emit("drop", tab.tab);
   actions.append(drop);
