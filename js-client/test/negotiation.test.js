@@ -241,3 +241,42 @@ test("writes wait for drain and respect maxPayload on HTTP transports", async ()
   await flushMicrotasks();
   assert.deepEqual(p.messages(), ["aaaa", "bbbb", "cccc"]);
 });
+
+test("before a winner, transport names the latest candidate and writes wait for the handshake", async () => {
+  const w = fakeWorld(Emitter);
+  const e = engineIn(w);
+  assert.equal(e.transport.name, "websocket");
+  w.last("websocket").channelUp();
+  e.write("early");
+  assert.deepEqual(w.last("websocket").sent, []);
+  await w.clock.advance(300);
+  assert.equal(e.transport.name, "sse");
+  w.last("sse").handshake();
+  await flushMicrotasks();
+  assert.deepEqual(w.last("sse").messages(), ["early"]);
+});
+
+test("official-style transports order ['polling', 'websocket'] in race mode still upgrades to WebSocket", async () => {
+  const w = fakeWorld(Emitter);
+  const e = engineIn(w, { transports: ["polling", "websocket"] });
+  assert.equal(w.created[0].name, "polling");
+  w.last("polling").handshake({ upgrades: ["websocket"] });
+  const ws = w.last("websocket");
+  ws.channelUp();
+  ws.receive("pong", "probe");
+  await flushMicrotasks();
+  assert.equal(e.transport.name, "websocket");
+});
+
+test("race: a candidate failing while an earlier one still hangs starts the next at once", async () => {
+  const w = fakeWorld(Emitter);
+  const e = engineIn(w);
+  await w.clock.advance(300);
+  w.last("websocket").channelUp(); // blackholed: open, silent
+  w.last("sse").fail("400");
+  assert.deepEqual(w.created.map((t) => t.name), ["websocket", "sse", "polling"]);
+  assert.equal(w.clock.now() - w.last("polling").startedAt, 0);
+  w.last("polling").handshake();
+  assert.equal(e.transport.name, "polling");
+  assert.ok(w.last("websocket").closed);
+});

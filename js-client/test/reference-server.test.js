@@ -233,3 +233,33 @@ test("custom path and a Manager built directly", async () => {
   ioServer.close();
   http.closeAllConnections();
 });
+
+test("a WebSocket that goes silent after opening is abandoned: ping timeout, then reconnected on another transport", async () => {
+  const own = await startReferenceServer({ pingInterval: 200, pingTimeout: 300 });
+  try {
+    own.io.on("connection", (so) => so.on("echo", (x, cb) => cb(x)));
+    let silence = false;
+    // a proxy that keeps the WebSocket open but stops passing anything down once told to
+    // (nothing at all reaches the client then: neither messages nor the server's close)
+    class GoesSilent extends WebSocket {
+      set onmessage(fn) {
+        super.onmessage = fn && ((ev) => !silence && fn(ev));
+      }
+      set onclose(fn) {
+        super.onclose = fn && ((ev) => !silence && fn(ev));
+      }
+    }
+    const s = client(own.url, { WebSocket: GoesSilent, reconnectionDelay: 50, randomizationFactor: 0 });
+    await connected(s);
+    assert.equal(s.io.engine.transport.name, "websocket");
+    const disconnected = once(s, "disconnect", 3000);
+    silence = true;
+    const [reason] = await disconnected;
+    assert.equal(reason, "ping timeout");
+    await once(s, "connect", 5000);
+    assert.equal(s.io.engine.transport.name, "polling", "the silent WebSocket is tried last now");
+    assert.equal(await s.emitWithAck("echo", "after"), "after");
+  } finally {
+    await own.close();
+  }
+});

@@ -7,4 +7,4 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   npm ci --no-audit --no-fund
   cp package-lock.json "$stamp"
 fi
-exec node --test --test-concurrency=1 test/
+exec node --test --test-concurrency=1 test/*.test.js

@@ -105,7 +105,12 @@ class EngineSocket extends Emitter {
       headStart,
       timers: this.timers,
       create: (name) => this.createTransport(name, null),
-      onCandidate: (name) => this.emitReserved("candidate", name),
+      onCandidate: (name, t) => {
+        // until a transport wins, `transport` names the latest one tried (as socket.io-client,
+        // where engine.transport is always set); nothing is written to it before the handshake
+        if (!this.id) this.transport = t;
+        this.emitReserved("candidate", name);
+      },
       onWin: (t, h) => this.onHandshake(t, h),
       onFail: (err) => this.fail(err),
     }).start();
@@ -206,9 +211,9 @@ class EngineSocket extends Emitter {
   // ---- upgrades: probe a better transport on the same session, then switch ----
 
   probeUpgrades() {
-    // race: better = earlier in the transports option; upgrade mode: as the official client,
-    // whatever the server offers, WebSocket before SSE.
-    const rank = this.negotiation === "race" ? this.transports : KNOWN_TRANSPORTS;
+    // Better means WebSocket over SSE over polling, whatever order the transports option gives
+    // (that order is the order to try them in); only allowed ones the server offers are probed.
+    const rank = KNOWN_TRANSPORTS;
     const current = rank.indexOf(this.transport.name);
     const better = rank.filter(
       (n, i) => (current < 0 || i < current) && this.upgrades.includes(n) && this.transports.includes(n)
@@ -243,7 +248,10 @@ class EngineSocket extends Emitter {
     this.probe = probe;
     const timer = this.timers.setTimeout(() => fail(new Error("probe timeout")), this.opts.upgradeTimeout || 10000);
     unsubs.push(
-      on(t, "open", () => t.send([{ type: "ping", data: "probe" }])),
+      on(t, "open", () => {
+        if (typeof this.transport.expectUpgradeMarker === "function") this.transport.expectUpgradeMarker();
+        t.send([{ type: "ping", data: "probe" }]);
+      }),
       on(t, "packet", (p) => {
         if (failed) return;
         if (p.type !== "pong" || p.data !== "probe") return fail(new Error("bad probe answer"));
@@ -298,7 +306,7 @@ class EngineSocket extends Emitter {
   }
 
   flush() {
-    if (this.readyState === "closed" || !this.transport || this.upgrading) return;
+    if ((this.readyState !== "open" && this.readyState !== "closing") || !this.transport || this.upgrading) return;
     if (!this.transport.writable || this.prevBufferLen > 0 || this.writeBuffer.length === 0) return;
     const packets = this.writablePackets();
     this.transport.send(packets);

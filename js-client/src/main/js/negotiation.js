@@ -94,7 +94,7 @@ class TransportMemory {
 
 /**
  * Opens a session over the first transport that delivers a valid open packet. Starts order[0]
- * at once and each next one after `headStart` ms (or at once when every started one failed);
+ * at once and each next one after `headStart` ms, or at once when a started one fails;
  * with headStart null the next starts only on failure (the official client's tryAllTransports).
  * Calls onWin(transport, handshake) once, or onFail(lastError) when all failed. Losers that
  * completed a handshake are sent a close packet so that the server frees their session.
@@ -137,7 +137,7 @@ class Race {
       return this.startNext();
     }
     this.live.add(t);
-    this.onCandidate(name);
+    this.onCandidate(name, t);
     const unsubs = [];
     const drop = (err) => {
       if (this.done || !this.live.has(t)) return;
@@ -145,7 +145,8 @@ class Race {
       unsubs.forEach((u) => u());
       t.close();
       this.lastError = err;
-      if (this.live.size === 0) this.startNext();
+      // a failed candidate hands over at once: the next one starts without waiting its turn
+      this.startNext();
     };
     unsubs.push(
       on(t, "packet", (p) => {

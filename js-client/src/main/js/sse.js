@@ -94,6 +94,10 @@ class SseTransport extends Transport {
     } catch (e) {
       return this.onError("parse error", e);
     }
+    if (packet.type === "noop") {
+      this.markerSeen = true;
+      this.emitReserved("marker");
+    }
     this.emitReserved("packet", packet);
   }
 
@@ -147,10 +151,43 @@ class SseTransport extends Transport {
       });
   }
 
+  /** Called when a probe on another transport starts: the server will mark the stream's end. */
+  expectUpgradeMarker() {
+    this.markerSeen = false;
+  }
+
+  // As the old transport of an upgrade, the server writes a NOOP event once the new transport has
+  // answered the probe and nothing after it: wait for it (so that no packet still in the stream
+  // is lost when it is closed) and for the POST in flight. A server that sends no marker costs a
+  // short wait.
   pause(onPause) {
     this.paused = true;
-    if (!this.writable && this.readyState === "open") this.once("drain", onPause);
-    else onPause();
+    let pending = 0;
+    let timer = null;
+    const done = () => {
+      if (--pending === 0) {
+        this.timers.clearTimeout(timer);
+        onPause();
+      }
+    };
+    pending++;
+    if (!this.writable && this.readyState === "open") {
+      pending++;
+      this.once("drain", done);
+    }
+    if (this.markerSeen === false && this.readyState === "open") {
+      pending++;
+      let called = false;
+      const marker = () => {
+        if (called) return;
+        called = true;
+        this.off("marker", marker);
+        done();
+      };
+      this.on("marker", marker);
+      timer = this.timers.setTimeout(marker, this.opts.upgradeMarkerTimeout || 1000);
+    }
+    done();
   }
 
   write(packets) {

@@ -252,7 +252,8 @@ class WebSocketTransport extends Transport {
     } catch (e) {
       return this.onError("websocket error", e);
     }
-    this.defer(() => {
+    // A microtask, not a timer: background tabs throttle timers, which would slow every write.
+    Promise.resolve().then(() => {
       if (this.readyState !== "open") return;
       this.writable = true;
       this.emitReserved("drain");

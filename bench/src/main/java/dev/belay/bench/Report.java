@@ -102,8 +102,8 @@ public final class Report {
     bar();
     md.append("## Echo (round trips)\n\n");
     for (String key : List.of("echo-ack:ws", "echo:ws", "echo-ack:polling", "echo:polling", "echo-ack:sse", "echo:sse")) {
-      table(key, new String[] {"perS", "p50Ms", "p99Ms", "maxMs", "cpuUsPerRoundTrip", "serverCpuS", "genCpuS"},
-          new String[] {"round trips/s", "p50 ms", "p99 ms", "max ms", "server CPU µs/rt", "server CPU s", "gen CPU s"},
+      table(key, new String[] {"perS", "p50Ms", "p99Ms", "maxMs", "cpuUsPerRoundTrip", "serverCpuS", "genCpuS", "failed"},
+          new String[] {"round trips/s", "p50 ms", "p99 ms", "max ms", "server CPU µs/rt", "server CPU s", "gen CPU s", "clients lost"},
           "perS", "cpuUsPerRoundTrip");
     }
     md.append("## Fan-out\n\n");
@@ -112,8 +112,8 @@ public final class Report {
         "p99Ms", "cpuUsPerDelivery");
     md.append("## Idle connections\n\n");
     for (String key : List.of("idle:ws", "idle:polling", "idle:sse")) {
-      table(key, new String[] {"connected", "connectsPerS", "handshakeP50Ms", "handshakeP99Ms", "heapPerConnKb", "rssPerConnKb", "cpuUsPerConnect"},
-          new String[] {"connected", "connects/s", "handshake p50 ms", "handshake p99 ms", "heap KB/conn", "RSS KB/conn", "server CPU µs/connect"},
+      table(key, new String[] {"connected", "failed", "connectsPerS", "handshakeP50Ms", "handshakeP99Ms", "heapPerConnKb", "rssPerConnKb", "cpuUsPerConnect"},
+          new String[] {"connected", "failed", "connects/s", "handshake p50 ms", "handshake p99 ms", "heap KB/conn", "RSS KB/conn", "server CPU µs/connect"},
           "heapPerConnKb", "cpuUsPerConnect");
     }
     md.append("## Time to first event\n\nFresh connection to the answer of a first `echo` emit,"

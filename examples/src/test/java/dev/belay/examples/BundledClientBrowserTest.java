@@ -114,7 +114,7 @@ class BundledClientBrowserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"polling", "websocket"})
+  @ValueSource(strings = {"polling", "sse", "websocket"})
   void eachTransportForced(String transport) {
     Listening http = listen(server(b -> b), 0);
     String origin = "http://127.0.0.1:" + http.port();
@@ -141,11 +141,11 @@ class BundledClientBrowserTest {
 
   @Test
   void webSocketRefusedByTheServerConnectsOnAnotherTransportWithin1500ms() {
-    Listening http = listen(server(b -> b.transports("polling")), 0);
+    Listening http = listen(server(b -> b.transports("sse", "polling")), 0);
     String origin = "http://127.0.0.1:" + http.port();
     loadClient(origin);
     Map<String, Object> r = connect(origin, "{}");
-    assertEquals("polling", r.get("transport"), String.valueOf(r));
+    assertEquals("sse", r.get("transport"), String.valueOf(r));
     assertTrue(((Number) r.get("ms")).doubleValue() < 1500, "connected in " + r.get("ms") + " ms");
     assertEquals("still here", echo("still here"));
   }
@@ -163,6 +163,11 @@ class BundledClientBrowserTest {
     assertTrue(((Number) r.get("ms")).doubleValue() < 1500, "connected in " + r.get("ms") + " ms");
     assertTrue(proxy.blackholed() >= 1, "the WebSocket was tried and swallowed");
     assertEquals("through the proxy", echo("through the proxy"));
+    // the winner is remembered for this origin: a new page starts there at once
+    loadClient(origin);
+    Map<String, Object> again = connect(origin, "{ upgrade: false }");
+    assertEquals(r.get("transport"), again.get("transport"), String.valueOf(again));
+    assertTrue(((Number) again.get("ms")).doubleValue() < 1000, "reconnected in " + again.get("ms") + " ms");
   }
 
   @Test

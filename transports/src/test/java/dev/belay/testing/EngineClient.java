@@ -85,7 +85,10 @@ public final class EngineClient implements AutoCloseable {
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WAIT).build();
   }
 
-  /** Opens a session on {@code transport} ("polling", "sse" or "websocket") at {@code base} (ending in "/"). */
+  /**
+   * Opens a session on {@code transport} ("polling", "sse" or "websocket") at {@code base}: the
+   * engine's URL, ending in "/" or carrying a query of its own that every request repeats.
+   */
   public static EngineClient open(String base, String transport) {
     EngineClient c = new EngineClient(base);
     c.current = transport;
@@ -96,6 +99,7 @@ public final class EngineClient implements AutoCloseable {
           throw new AssertionError("expected the open packet, got " + first);
         }
         for (EnginePacket p : first) c.deliver(p, "polling");
+        c.sid = c.handshake().get("sid").getAsString(); // before the first poll, which carries it
         c.startPolling();
       }
       case "sse" -> c.sseStream(null, "sse");
@@ -395,7 +399,8 @@ public final class EngineClient implements AutoCloseable {
   }
 
   private URI uri(String transport, String sessionId) {
-    return URI.create(base + "?EIO=4&transport=" + transport + (sessionId != null ? "&sid=" + sessionId : ""));
+    return URI.create(base + (base.contains("?") ? "&" : "?") + "EIO=4&transport=" + transport
+        + (sessionId != null ? "&sid=" + sessionId : ""));
   }
 
   @Override

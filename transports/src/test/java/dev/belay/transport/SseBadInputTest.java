@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.belay.engine.EngineOptions;
 import dev.belay.testing.EngineClient;
 import dev.belay.testing.EngineFixture;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -113,6 +115,25 @@ class SseBadInputTest {
     polling.send("polling still works");
     assertEquals("polling still works", polling.nextMessage().data());
     assertNotNull(fixture.engine.socket(polling.sid()));
+    assertBystanderUnharmed();
+  }
+
+  @Test
+  void aSecondConcurrentPostGets400AndClosesItsSession() throws Exception {
+    EngineClient c = client("sse");
+    try (Socket slow = new Socket("127.0.0.1", fixture.port())) {
+      // A POST whose body has not all arrived: it is still pending when the second one comes.
+      slow.getOutputStream().write(("POST /engine.io/?EIO=4&transport=sse&sid=" + c.sid() + " HTTP/1.1\r\n"
+          + "Host: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\n4abc").getBytes(StandardCharsets.US_ASCII));
+      slow.getOutputStream().flush();
+      HttpResponse<String> second = null;
+      // The first POST reaches the server on its own connection; retry until the second one is refused.
+      for (int i = 0; i < 100 && (second == null || second.statusCode() == 200); i++) {
+        second = post("transport=sse&sid=" + c.sid(), "4second".getBytes());
+      }
+      assertEquals(400, second.statusCode());
+      assertTrue(fixture.awaitClose(c.sid()).startsWith("transport error"));
+    }
     assertBystanderUnharmed();
   }
 }

@@ -145,6 +145,10 @@ class SseTransportTest {
     start(EngineOptions.builder());
     EngineClient c = client("sse");
     EngineSocket s = fixture.socket(c.sid());
+    for (int i = 0; i < 5; i++) { // warm up (class loading and JIT on the first emits)
+      s.send("warm" + i);
+      c.nextMessage();
+    }
     long worst = 0;
     for (int i = 0; i < 20; i++) {
       long t0 = System.nanoTime();
@@ -206,5 +210,27 @@ class SseTransportTest {
     fixture.socket(c.sid());
     c.sendPacket(EnginePacket.CLOSE);
     assertTrue(fixture.awaitClose(c.sid()).startsWith("transport close"));
+  }
+
+  @Test
+  void aClientThatStopsReadingIsBoundedByTheOutboundLimit() throws Exception {
+    start(EngineOptions.builder().maxOutboundPackets(20));
+    try (Socket socket = new Socket("127.0.0.1", fixture.port())) {
+      socket.setReceiveBufferSize(4096);
+      socket.getOutputStream().write(("GET /engine.io/?EIO=4&transport=sse HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      while ((line = in.readLine()) != null && !line.contains("data: 0{")) { }
+      String sid = JsonParser.parseString(line.substring(line.indexOf("0{") + 1)).getAsJsonObject().get("sid").getAsString();
+      EngineSocket s = fixture.socket(sid);
+      // Stop reading: the socket buffers fill, one batch stays in flight, the session buffers the
+      // rest up to its limit and then closes instead of growing without bound.
+      String big = "x".repeat(64 * 1024);
+      boolean refused = false;
+      for (int i = 0; i < 10_000 && !refused; i++) refused = !s.send(big);
+      assertTrue(refused, "send returns false past the limit");
+      assertTrue(fixture.awaitClose(sid).startsWith("transport error"), "closed as an outbound overflow");
+    }
   }
 }

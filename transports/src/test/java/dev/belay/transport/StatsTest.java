@@ -7,6 +7,7 @@ import dev.belay.engine.EngineStats;
 import dev.belay.testing.EngineClient;
 import dev.belay.testing.EngineFixture;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +22,16 @@ class StatsTest {
 
   @Test
   void countsSessionsPerTransportAndUpgradesByPath() {
-    fixture = EngineFixture.start(EngineOptions.builder());
+    // Counts are absolute: refuse handshakes from anything but this test's clients (a client of an
+    // earlier test that reconnects to a recycled port would otherwise count).
+    String token = UUID.randomUUID().toString();
+    fixture = EngineFixture.start(EngineOptions.builder().allowRequest(r -> token.equals(r.query("k"))));
+    String base = fixture.base() + "?k=" + token;
     assertEquals(Map.of("polling", 0, "sse", 0, "websocket", 0), fixture.engine.stats().snapshot().sessionsByTransport());
-    try (EngineClient polling = EngineClient.open(fixture.base(), "polling");
-        EngineClient sse = EngineClient.open(fixture.base(), "sse");
-        EngineClient ws = EngineClient.open(fixture.base(), "websocket");
-        EngineClient upgrader = EngineClient.open(fixture.base(), "polling")) {
+    try (EngineClient polling = EngineClient.open(base, "polling");
+        EngineClient sse = EngineClient.open(base, "sse");
+        EngineClient ws = EngineClient.open(base, "websocket");
+        EngineClient upgrader = EngineClient.open(base, "polling")) {
       for (EngineClient c : new EngineClient[] {polling, sse, ws, upgrader}) fixture.socket(c.sid());
       EngineStats.Snapshot s = fixture.engine.stats().snapshot();
       assertEquals(Map.of("polling", 2, "sse", 1, "websocket", 1), s.sessionsByTransport());

@@ -21,6 +21,8 @@ public final class Client {
     default void onClosed(Client c, Exception cause) { }
   }
 
+  /** {@code -Dbench.trace=true}: print every packet in and out, to debug a server or this client. */
+  static final boolean TRACE = Boolean.getBoolean("bench.trace");
   final NioLoop loop;
   final ClientTransport transport;
   final Listener listener;
@@ -53,6 +55,9 @@ public final class Client {
   }
 
   public void send(String enginePacket) {
+    if (TRACE) {
+      System.err.println(System.nanoTime() / 1000 + " " + sid + " > " + enginePacket);
+    }
     if (!closed) {
       transport.send(enginePacket);
     }
@@ -72,6 +77,9 @@ public final class Client {
   }
 
   void onPacket(String p) {
+    if (TRACE) {
+      System.err.println(System.nanoTime() / 1000 + " " + sid + " < " + p);
+    }
     if (p.isEmpty() || closed) {
       return;
     }
@@ -82,9 +90,9 @@ public final class Client {
         int j = p.indexOf('"', i + 7);
         sid = p.substring(i + 7, j);
         transport.onOpen();
-        transport.send("40");
+        send("40");
       }
-      case '2' -> transport.send("3");
+      case '2' -> send("3");
       case '4' -> {
         char type = p.length() > 1 ? p.charAt(1) : ' ';
         switch (type) {

@@ -62,6 +62,10 @@ final class HttpConn extends Conn {
       System.arraycopy(head, 0, req, 0, head.length);
       System.arraycopy(body, 0, req, head.length, body.length);
     }
+    if (Client.TRACE) {
+      System.err.println(System.nanoTime() / 1000 + " http " + System.identityHashCode(this) + " " + method + " "
+          + pathAndQuery + (open && !isClosed() ? " (reused)" : " (new)") + (body != null ? " " + new String(body, StandardCharsets.UTF_8) : ""));
+    }
     this.handler = h;
     this.busy = true;
     this.state = State.HEAD;
@@ -177,6 +181,10 @@ final class HttpConn extends Conn {
         default -> { }
       }
     }
+    if (Client.TRACE) {
+      System.err.println(System.nanoTime() / 1000 + " http " + System.identityHashCode(this) + " status " + status
+          + " length " + length + (chunked ? " chunked" : "") + (keepAlive ? "" : " close"));
+    }
     handler.onHead(status);
     if (chunked) {
       state = State.CHUNK_SIZE;
@@ -205,6 +213,10 @@ final class HttpConn extends Conn {
 
   @Override
   void onClosed(Exception cause) {
+    if (Client.TRACE) {
+      System.err.println(System.nanoTime() / 1000 + " http " + System.identityHashCode(this) + " closed busy=" + busy
+          + " reused=" + reused + " seen=" + headBytesSeen + " " + cause);
+    }
     if (busy && reused && !headBytesSeen && state == State.HEAD) {
       // The keep-alive race: the server closed a connection it had finished with just as the
       // next request went out (netty-socketio closes after each poll). Browsers retry on a new

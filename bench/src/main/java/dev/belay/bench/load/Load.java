@@ -47,6 +47,8 @@ public final class Load {
     public int concurrency = 200;
     public int ttfeTrials = 50;
     public double connectTimeoutS = 60;
+    /** Echo and fan-out go on with this share of their clients connected (the rest are reported). */
+    public double minConnected = 1.0;
 
     int admin() {
       return adminPort > 0 ? adminPort : port + 1;
@@ -82,6 +84,7 @@ public final class Load {
         case "concurrency" -> o.concurrency = Integer.parseInt(v);
         case "ttfe-trials" -> o.ttfeTrials = Integer.parseInt(v);
         case "connect-timeout" -> o.connectTimeoutS = Double.parseDouble(v);
+        case "min-connected" -> o.minConnected = Double.parseDouble(v);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }

@@ -86,8 +86,10 @@ final class Scenarios implements AutoCloseable {
     Connected conn = connect(o.clients, transport, l, o.concurrency);
     row.put("clients", o.clients);
     row.put("inflight", o.inflight);
-    requireAll(conn, o.clients);
-    for (Client c : conn.clients) {
+    requireAll(conn, (int) Math.ceil(o.clients * o.minConnected));
+    List<Client> live = conn.clients.stream().filter(c -> c.connected).toList();
+    row.put("connected", live.size());
+    for (Client c : live) {
       c.loop.execute(() -> {
         for (int i = 0; i < o.inflight; i++) {
           sendEcho(c, ack);
@@ -105,7 +107,7 @@ final class Scenarios implements AutoCloseable {
     cpu.stop();
     long n = done.sum();
     Recorder all = collect();
-    awaitDrained(conn.clients);
+    awaitDrained(live);
     disconnect(conn.clients);
     row.put("durationS", secs);
     row.put("roundTrips", n);
@@ -153,7 +155,7 @@ final class Scenarios implements AutoCloseable {
     };
     int n = o.fanoutClients + 1;
     Connected conn = connect(n, transport, l, o.concurrency);
-    requireAll(conn, n);
+    requireAll(conn, (int) Math.ceil(n * o.minConnected));
     onLoops(loop -> loop.recorder.clear());
     long total = Math.max(1, Math.round(o.rate * o.durationS));
     long period = (long) (1e9 / o.rate);
@@ -236,7 +238,9 @@ final class Scenarios implements AutoCloseable {
     row.put("rssPerConnKb", ok > 0 && rss0 > 0 ? (rss1 - rss0) / (double) ok / 1024 : Double.NaN);
     cpu.put(row, ok, "cpuUsPerConnect");
     disconnect(conn.clients);
-    requireAll(conn, n);
+    // A few failed handshakes do not void the memory figures (they are per connected client and
+    // the failures are reported); a server that lost more than 1% has not held the load.
+    requireAll(conn, (int) Math.ceil(n * 0.99));
   }
 
   /** Heap used after a full GC, from the server's admin endpoint; NaN when it has none. */
@@ -286,7 +290,7 @@ final class Scenarios implements AutoCloseable {
       };
       Client c = new Client(loop, address, o.path, transport, l);
       loop.execute(c::start);
-      if (!done.await(10, TimeUnit.SECONDS) || res[1] == 0) {
+      if (!done.await(5, TimeUnit.SECONDS) || res[1] == 0) {
         failures++;
         loop.execute(c::disconnect);
         if (failures >= 3 && i < 3) {
