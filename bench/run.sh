@@ -8,6 +8,8 @@
 #   FANOUT_CLIENTS [5000]  RATE [10]  IDLE_CLIENTS [10000 WebSocket]  IDLE_HTTP_CLIENTS [5000
 #   polling/SSE: two connections each]  TTFE_TRIALS [50]  LOOPS [2]
 #   BUILD [auto: build when the jar is missing; 1 forces, 0 skips]  PORT [3400]
+#   REPORT [bench/results/<date>.md]
+#   JMH [1: also run the codec microbenchmarks, short settings, ~3 minutes; 0 skips]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -26,6 +28,7 @@ TTFE_TRIALS=${TTFE_TRIALS:-50}
 LOOPS=${LOOPS:-2}
 PORT=${PORT:-3400}
 BUILD=${BUILD:-auto}
+JMH=${JMH:-1}
 
 if [[ $BUILD == 1 || ( $BUILD == auto && ! -f $JAR ) ]]; then
   mvn -q -DskipTests package
@@ -110,8 +113,13 @@ for s in $SERVERS; do
   PORT=$((PORT + 2)) # a fresh port: no TIME_WAIT or lingering socket of the last server in the way
 done
 
+if [[ $JMH == 1 ]]; then
+  echo "== jmh"
+  java -jar $JAR jmh -wi 2 -i 3 -w 1 -r 1 -f 1 2>&1 | sed -n '/^Benchmark /,$p' > "$DIR/jmh.txt" || true
+fi
+
 DAY=$(date -u +%Y-%m-%d)
-OUT=bench/results/$DAY.md
+OUT=${REPORT:-bench/results/$DAY.md}
 java -jar $JAR report --in "$DIR" --out "$OUT"
 # Keep the raw lines beside the report: they are the evidence for its figures.
 mkdir -p "bench/results/raw/$STAMP" && cp "$DIR"/*.jsonl "$DIR"/*.txt "bench/results/raw/$STAMP/"

@@ -17,6 +17,10 @@ final class Chart {
   private static final int W = 1200;
   private static final int H = 800;
 
+  /** Short bar labels: five full names do not fit under 600-pixel panels. */
+  private static final java.util.Map<String, String> SHORT = java.util.Map.of("belay", "Belay",
+      "belay-engine", "Belay engine", "node", "Node", "netty", "netty-socketio", "floor", "floor");
+
   private Chart() {}
 
   private record Panel(String title, String key, String field, String unit) { }
@@ -67,7 +71,7 @@ final class Chart {
       int bx = x + i * slot + slot / 6;
       int bw = slot * 2 / 3;
       g.setColor(Color.BLACK);
-      String name = Report.NAMES.get(s);
+      String name = SHORT.getOrDefault(s, s);
       g.drawString(name, bx + (bw - g.getFontMetrics().stringWidth(name)) / 2, bottom + 16);
       if (Double.isNaN(v) || max == 0) {
         g.setColor(Color.GRAY);

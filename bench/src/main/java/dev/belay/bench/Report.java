@@ -116,6 +116,11 @@ public final class Report {
           new String[] {"connected", "failed", "connects/s", "handshake p50 ms", "handshake p99 ms", "heap KB/conn", "RSS KB/conn", "server CPU µs/connect"},
           "heapPerConnKb", "cpuUsPerConnect");
     }
+    Path jmh = in.resolve("jmh.txt");
+    if (Files.exists(jmh) && !Files.readString(jmh).isBlank()) {
+      md.append("## Codec microbenchmarks (JMH, short settings: 2 warm-up and 3 measured iterations of 1 s)\n\n```\n")
+          .append(Files.readString(jmh).trim()).append("\n```\n\n");
+    }
     md.append("## Time to first event\n\nFresh connection to the answer of a first `echo` emit,"
         + " trials one after another.\n\n");
     for (String key : List.of("ttfe:ws", "ttfe:polling", "ttfe:sse")) {

@@ -49,6 +49,8 @@ public final class Load {
     public double connectTimeoutS = 60;
     /** Echo and fan-out go on with this share of their clients connected (the rest are reported). */
     public double minConnected = 1.0;
+    /** Idle: seconds to keep the connections open after measuring (for jcmd, a heap dump, JFR). */
+    public double holdS = 0;
 
     int admin() {
       return adminPort > 0 ? adminPort : port + 1;
@@ -85,6 +87,7 @@ public final class Load {
         case "ttfe-trials" -> o.ttfeTrials = Integer.parseInt(v);
         case "connect-timeout" -> o.connectTimeoutS = Double.parseDouble(v);
         case "min-connected" -> o.minConnected = Double.parseDouble(v);
+        case "hold" -> o.holdS = Double.parseDouble(v);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }

@@ -237,6 +237,10 @@ final class Scenarios implements AutoCloseable {
     row.put("heapPerConnKb", ok > 0 ? (after[0] - before[0]) / ok / 1024 : Double.NaN);
     row.put("rssPerConnKb", ok > 0 && rss0 > 0 ? (rss1 - rss0) / (double) ok / 1024 : Double.NaN);
     cpu.put(row, ok, "cpuUsPerConnect");
+    if (o.holdS > 0) {
+      System.out.println("holding " + ok + " connections for " + o.holdS + " s");
+      sleep(o.holdS);
+    }
     disconnect(conn.clients);
     // A few failed handshakes do not void the memory figures (they are per connected client and
     // the failures are reported); a server that lost more than 1% has not held the load.
