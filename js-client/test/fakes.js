@@ -39,7 +39,13 @@ export function fakeWorld(Emitter, opts = {}) {
       });
     }
     pause(cb) {
-      cb();
+      this.paused = true;
+      if (this.holdPause) this.pendingPause = cb;
+      else cb();
+    }
+    resume() {
+      this.paused = false;
+      this.resumed = true;
     }
     // ---- the test drives these, as the server would ----
     channelUp() {

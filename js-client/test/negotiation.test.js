@@ -280,3 +280,26 @@ test("race: a candidate failing while an earlier one still hangs starts the next
   assert.equal(e.transport.name, "polling");
   assert.ok(w.last("websocket").closed);
 });
+
+test("an upgrade abandoned after the probe answer resumes the paused transport; nothing is lost", async () => {
+  const w = fakeWorld(Emitter);
+  const e = engineIn(w, { transports: ["polling", "websocket"], negotiation: "upgrade" });
+  const poll = w.last("polling");
+  poll.handshake({ upgrades: ["websocket"], pingInterval: 60000 });
+  poll.holdPause = true; // its GET is still out
+  const ws = w.last("websocket");
+  ws.channelUp();
+  ws.receive("pong", "probe");
+  assert.equal(poll.paused, true);
+  e.write("during the pause");
+  assert.deepEqual(poll.messages(), []);
+  ws.fail("dropped");
+  assert.equal(poll.resumed, true);
+  assert.equal(poll.paused, false);
+  assert.equal(e.transport.name, "polling");
+  poll.pendingPause(); // the late pause callback changes nothing
+  await flushMicrotasks();
+  assert.equal(e.transport.name, "polling");
+  assert.deepEqual(poll.messages(), ["during the pause"]);
+  assert.deepEqual(ws.sent.map((p) => p.type), ["ping"]);
+});

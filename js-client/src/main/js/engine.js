@@ -237,6 +237,8 @@ class EngineSocket extends Emitter {
       failed = true;
       cleanup();
       t.close();
+      // abandoned after the probe answer: the current transport was told to pause; undo it
+      if (this.upgrading && this.transport && typeof this.transport.resume === "function") this.transport.resume();
       this.upgrading = false;
       this.emitReserved("upgradeError", Object.assign(new Error("probe error"), { transport: name, cause: err }));
       if (this.readyState === "open") {

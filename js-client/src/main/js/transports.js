@@ -93,6 +93,11 @@ class Transport extends Emitter {
     onPause();
   }
 
+  /** Undoes pause() when the upgrade it was for is abandoned. */
+  resume() {
+    this.paused = false;
+  }
+
   defer(fn) {
     this.timers.setTimeout(fn, 0);
   }
@@ -213,6 +218,11 @@ class PollingTransport extends Transport {
       this.once("drain", done);
     }
     if (pending === 0) onPause();
+  }
+
+  resume() {
+    this.paused = false;
+    if (this.readyState === "open" && !this.polling) this.poll();
   }
 
   write(packets) {

@@ -195,18 +195,25 @@ public final class EngineServer implements AutoCloseable {
   }
 
   private void start(EngineSession session, List<String> upgrades) {
-    session.lane.execute(() -> session.open(upgrades));
-    session.runOnListenerLane(() -> {
-      for (Consumer<EngineSocket> l : connectionListeners) {
-        try {
-          l.accept(session);
-        } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "connection listener failed; closing session " + session.id(), e);
-          session.close(CloseReason.FORCED_CLOSE);
+    // The announcement is queued on the listener lane before the open packet can reach the
+    // client, so a message the client sends at once is dispatched after the connection listeners
+    // have attached theirs. Both steps run in one engine-lane task, so anything the connection
+    // listeners send is queued behind the open packet.
+    session.lane.execute(() -> {
+      session.runOnListenerLane(() -> {
+        for (Consumer<EngineSocket> l : connectionListeners) {
+          try {
+            l.accept(session);
+          } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "connection listener failed; closing session " + session.id(), e);
+            session.close(CloseReason.FORCED_CLOSE);
+          }
         }
-      }
+      });
+      session.open(upgrades);
     });
   }
+
 
   private void route(HttpExchange exchange, EngineSession session, String transportName) {
     String current = session.transport();

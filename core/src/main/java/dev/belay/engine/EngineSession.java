@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -41,15 +40,18 @@ final class EngineSession implements EngineSocket {
   private final SerialLane listenerLane;
 
   /** Listener lists: added from any thread, iterated on the listener lane. */
-  private final List<Consumer<Object>> messageListeners = new CopyOnWriteArrayList<>();
-  private final List<BiConsumer<CloseReason, String>> closeListeners = new CopyOnWriteArrayList<>();
-  private final List<Consumer<String>> upgradeListeners = new CopyOnWriteArrayList<>();
+  // Immutable lists replaced under the session's monitor when a listener is added (rare), read
+  // without a lock on the listener lane; the empty list is shared, so a session costs nothing here
+  // until it has listeners (this matters at tens of thousands of sessions).
+  private volatile List<Consumer<Object>> messageListeners = List.of();
+  private volatile List<BiConsumer<CloseReason, String>> closeListeners = List.of();
+  private volatile List<Consumer<String>> upgradeListeners = List.of();
 
   /** Message packets accepted by send and not yet handed to a transport. Any thread. */
   private final AtomicInteger queuedMessages = new AtomicInteger();
 
   /** Lane: packets waiting for a writable transport. */
-  private final ArrayDeque<EnginePacket> buffer = new ArrayDeque<>();
+  private final ArrayDeque<EnginePacket> buffer = new ArrayDeque<>(4);
   /** Written on the lane, read anywhere. */
   private volatile State state = State.OPEN;
   /** Written on the lane, read anywhere (for {@link #transport()} and {@link #isWritable()}). */
@@ -124,25 +126,38 @@ final class EngineSession implements EngineSocket {
 
   @Override
   public EngineSocket onMessage(Consumer<Object> listener) {
-    messageListeners.add(listener);
+    synchronized (this) {
+      messageListeners = append(messageListeners, listener);
+    }
     return this;
   }
 
   @Override
   public EngineSocket onClose(BiConsumer<CloseReason, String> listener) {
-    closeListeners.add(listener);
+    synchronized (this) {
+      closeListeners = append(closeListeners, listener);
+    }
     return this;
   }
 
   @Override
   public EngineSocket onUpgrade(Consumer<String> listener) {
-    upgradeListeners.add(listener);
+    synchronized (this) {
+      upgradeListeners = append(upgradeListeners, listener);
+    }
     return this;
   }
 
   @Override
   public String toString() {
     return "EngineSession[" + id + " " + transport.name() + " " + state + "]";
+  }
+
+  private static <T> List<T> append(List<T> list, T item) {
+    List<T> copy = new ArrayList<>(list.size() + 1);
+    copy.addAll(list);
+    copy.add(java.util.Objects.requireNonNull(item, "listener"));
+    return List.copyOf(copy);
   }
 
   // ---- sending ------------------------------------------------------------------------------

@@ -2,10 +2,8 @@ package dev.belay.engine;
 
 import dev.belay.engine.parser.EngineCodec;
 import dev.belay.engine.parser.EnginePacket;
-import dev.belay.engine.parser.EngineParseException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * HTTP long-polling: a GET is held (no thread blocked) until there is something to send; a POST
@@ -18,8 +16,8 @@ final class PollingTransport extends Transport {
   private final EngineServer server;
   /** The held GET, or null. Written on the lane; volatile so that writable() can be read anywhere. */
   private volatile HttpExchange pendingGet;
-  /** A POST is being read or handled. Any thread (checked on the I/O thread, before the lane). */
-  private final AtomicBoolean posting = new AtomicBoolean();
+  /** The upstream half: POSTs, as in long-polling. */
+  private final UpstreamPosts posts;
   /** Lane: closed; further polls only collect {@link #held}. */
   private boolean closed;
   /** Lane: final packets kept for the client's next poll after a lingering close, or null. */
@@ -27,6 +25,7 @@ final class PollingTransport extends Transport {
 
   PollingTransport(EngineServer server) {
     this.server = server;
+    this.posts = new UpstreamPosts(server, this);
   }
 
   @Override
@@ -80,50 +79,9 @@ final class PollingTransport extends Transport {
 
   /** A POST arrived for this session (any thread; usually the I/O thread). */
   void onPost(HttpExchange exchange) {
-    EngineSession session = session();
-    if (!posting.compareAndSet(false, true)) {
-      server.respondError(exchange, EngineError.BAD_REQUEST);
-      session.lane.execute(() ->
-          session.onTransportClose(this, CloseReason.TRANSPORT_ERROR, "a second POST while one was pending"));
-      return;
-    }
-    exchange.readBody(server.options().maxPayload(), new HttpExchange.BodyListener() {
-      @Override
-      public void onBody(byte[] body) {
-        List<EnginePacket> packets;
-        try {
-          packets = EngineCodec.decodePayload(EngineCodec.decodeUtf8(body));
-        } catch (EngineParseException e) {
-          posting.set(false);
-          server.respondError(exchange, EngineError.BAD_REQUEST);
-          session.lane.execute(() -> session.onParseError(PollingTransport.this, e.getMessage()));
-          return;
-        }
-        session.lane.execute(() -> {
-          for (EnginePacket p : packets) session.onPacket(PollingTransport.this, p);
-          posting.set(false);
-          server.respond(exchange, 200, "text/html; charset=UTF-8", OK);
-        });
-      }
-
-      @Override
-      public void onTooLarge() {
-        posting.set(false);
-        server.respondError(exchange, EngineError.PAYLOAD_TOO_LARGE);
-        session.lane.execute(() -> session.onTransportClose(PollingTransport.this, CloseReason.TRANSPORT_ERROR,
-            "a POST body over maxPayload (" + server.options().maxPayload() + " bytes)"));
-      }
-
-      @Override
-      public void onError(Throwable error) {
-        posting.set(false);
-        session.lane.execute(() -> session.onTransportClose(PollingTransport.this, CloseReason.TRANSPORT_ERROR,
-            "reading a POST failed: " + error));
-      }
-    });
+    posts.accept(exchange);
   }
 
-  private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
   private static final java.time.Duration RELEASE_AFTER_PROBE = java.time.Duration.ofMillis(50);
 
   /** The session moved to another transport: a poll still pending has no transport left (400). */

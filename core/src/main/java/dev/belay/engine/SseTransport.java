@@ -1,13 +1,10 @@
 package dev.belay.engine;
 
-import dev.belay.engine.parser.EngineCodec;
 import dev.belay.engine.parser.EnginePacket;
-import dev.belay.engine.parser.EngineParseException;
 import dev.belay.engine.parser.SseCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Belay's {@code sse} transport (PROTOCOL.md, "the sse transport"): one long
@@ -22,7 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class SseTransport extends Transport {
   static final String NAME = "sse";
-  private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
 
   private final EngineServer server;
   /** The response stream; set once by {@link #open} before anything is sent. */
@@ -35,11 +31,12 @@ final class SseTransport extends Transport {
   private volatile boolean closed;
   /** Lane: why the stream ended while paused for an upgrade, or null. */
   private String droppedWhilePaused;
-  /** A POST is being read or handled. */
-  private final AtomicBoolean posting = new AtomicBoolean();
+  /** The upstream half: POSTs, as in long-polling. */
+  private final UpstreamPosts posts;
 
   SseTransport(EngineServer server) {
     this.server = server;
+    this.posts = new UpstreamPosts(server, this);
   }
 
   @Override
@@ -140,48 +137,7 @@ final class SseTransport extends Transport {
   // ---- upstream: POST, as in long-polling (any thread; results hop to the lane) ----
 
   void onPost(HttpExchange exchange) {
-    EngineSession session = session();
-    if (!posting.compareAndSet(false, true)) {
-      server.respondError(exchange, EngineError.BAD_REQUEST);
-      session.lane.execute(() ->
-          session.onTransportClose(this, CloseReason.TRANSPORT_ERROR, "a second POST while one was pending"));
-      return;
-    }
-    int max = server.options().maxPayload();
-    exchange.readBody(max, new HttpExchange.BodyListener() {
-      @Override
-      public void onBody(byte[] body) {
-        List<EnginePacket> packets;
-        try {
-          packets = EngineCodec.decodePayload(EngineCodec.decodeUtf8(body));
-        } catch (EngineParseException e) {
-          posting.set(false);
-          server.respondError(exchange, EngineError.BAD_REQUEST);
-          session.lane.execute(() -> session.onParseError(SseTransport.this, e.getMessage()));
-          return;
-        }
-        session.lane.execute(() -> {
-          for (EnginePacket p : packets) session.onPacket(SseTransport.this, p);
-          posting.set(false);
-          server.respond(exchange, 200, "text/html; charset=UTF-8", OK);
-        });
-      }
-
-      @Override
-      public void onTooLarge() {
-        posting.set(false);
-        server.respondError(exchange, EngineError.PAYLOAD_TOO_LARGE);
-        session.lane.execute(() -> session.onTransportClose(SseTransport.this, CloseReason.TRANSPORT_ERROR,
-            "a POST body over maxPayload (" + max + " bytes)"));
-      }
-
-      @Override
-      public void onError(Throwable error) {
-        posting.set(false);
-        session.lane.execute(() -> session.onTransportClose(SseTransport.this, CloseReason.TRANSPORT_ERROR,
-            "reading a POST failed: " + error));
-      }
-    });
+    posts.accept(exchange);
   }
 
   // ---- routing of requests with transport=sse and a sid (called by EngineServer) ----

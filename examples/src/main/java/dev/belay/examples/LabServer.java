@@ -25,6 +25,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for new connections (to watch the fallback), and drop a tab's connection (to watch it reconnect).
  * The page is {@code resources/dev/belay/examples/lab/}.
  *
+ * <pre>{@code
+ * LabServer lab = new LabServer();
+ * ExampleHttp http = ExampleHttp.start(lab.io(), LabServer.PAGES, "127.0.0.1", 8080);
+ * }</pre>
+ *
  * <p>Anyone who can open the page can use the controls: run it on localhost.
  */
 public final class LabServer implements AutoCloseable {

@@ -193,6 +193,23 @@ class BundledClientBrowserTest {
   }
 
   @Test
+  void theServedEsModuleImportsAndConnects() {
+    Listening http = listen(server(b -> b), 0);
+    String origin = "http://127.0.0.1:" + http.port();
+    browser.open(origin + "/socket.io/socket.io.esm.js");
+    browser.js("document.open(); document.write('<html><body></body></html>'); document.close();");
+    Object result = browser.jsAsync("const done = arguments[arguments.length - 1];"
+        + "window.esmDone = done;"
+        + "const s = document.createElement('script'); s.type = 'module';"
+        + "s.textContent = `import io, { io as named, Manager, Socket } from '${arguments[0]}/socket.io/socket.io.esm.js';"
+        + "  const socket = io('${arguments[0]}', { forceNew: true });"
+        + "  socket.emit('echo', 'esm', (v) => window.esmDone([v, io === named, typeof Manager, socket instanceof Socket,"
+        + "    typeof window.io]));`;"
+        + "document.head.appendChild(s);", origin);
+    assertEquals(List.of("esm", true, "function", true, "undefined"), result, "the module defines no global");
+  }
+
+  @Test
   void binaryFromTheBrowser() {
     Listening http = listen(server(b -> b), 0);
     String origin = "http://127.0.0.1:" + http.port();

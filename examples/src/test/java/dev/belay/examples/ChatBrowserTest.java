@@ -134,6 +134,31 @@ class ChatBrowserTest {
     }
   }
 
+  @Test
+  void aParticipantsTransportChangesLiveWhenTheirConnectionUpgrades() {
+    Server io = new Server();
+    new ChatServer(io);
+    try (ExampleHttp http = ExampleHttp.start(io, ChatServer.PAGES, "127.0.0.1", 0)) {
+      enter(alice, http, "alice", "general", null);
+      enter(bob, http, "bob", "general", null);
+      alice.waitUntil("return " + textOf("#online .person[data-name=bob] .badge") + " === 'websocket'");
+      // Bob's client remembers polling as the transport that worked here (as after a proxy
+      // blocked WebSocket): it starts there next time, then upgrades when the server offers it.
+      bob.js("localStorage.setItem('belay.transport:' + location.origin + '/socket.io/',"
+          + " JSON.stringify({ winner: 'polling', until: Date.now() + 3600000, silent: {} }))");
+      alice.js("document.querySelector('#online .person[data-name=bob]').dataset.before = 'reload'");
+      bob.driver.navigate().refresh();
+      bob.waitUntil("return " + textOf("#status") + " === 'online' && " + textOf("#me-transport") + " === 'websocket'");
+      // Alice's list follows, with a fresh entry for Bob's new connection (whether the upgrade
+      // finished before his join was announced, or after and the server's upgrade hook told her).
+      alice.waitUntil("return " + textOf("#online .person[data-name=bob]:not([data-before]) .badge") + " === 'websocket'"
+          + " && document.querySelectorAll('#online .person').length === 2");
+      assertEquals(1L, io.engine().stats().snapshot().upgrades().getOrDefault("polling->websocket", 0L));
+    } finally {
+      io.close();
+    }
+  }
+
   /** Opens the chat as {@code name} in {@code room} and waits until the room is shown. */
   private static void enter(Browser browser, ExampleHttp http, String name, String room, String transport) {
     browser.open(http.url() + "?name=" + name + "&room=" + room + (transport == null ? "" : "&transport=" + transport));

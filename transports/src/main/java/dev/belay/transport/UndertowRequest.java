@@ -11,13 +11,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A snapshot of an Undertow request, safe to keep after the exchange ends (the session does). */
+/**
+ * A snapshot of an Undertow request, safe to keep after the exchange ends (a session keeps the one
+ * that opened it, for as long as it lives). Kept compact: one flat array of header names and
+ * values and one of query parameters, the strings shared with Undertow's; the map views are built
+ * only when asked for.
+ */
 final class UndertowRequest implements TransportRequest {
   private final String method;
   private final String path;
   private final String url;
-  private final Map<String, List<String>> query;
-  private final Map<String, List<String>> headers;
+  /** name, value, name, value, ... in request order; a repeated header appears once per value. */
+  private final String[] query;
+  private final String[] headers;
   private final InetSocketAddress remote;
   private final boolean secure;
 
@@ -26,16 +32,23 @@ final class UndertowRequest implements TransportRequest {
     this.path = exchange.getRequestPath();
     String qs = exchange.getQueryString();
     this.url = exchange.getRequestURI() + (qs == null || qs.isEmpty() ? "" : "?" + qs);
-    Map<String, List<String>> q = new LinkedHashMap<>();
+    List<String> q = new ArrayList<>();
     for (Map.Entry<String, Deque<String>> e : exchange.getQueryParameters().entrySet()) {
-      q.put(e.getKey(), List.copyOf(e.getValue()));
+      for (String v : e.getValue()) {
+        q.add(e.getKey());
+        q.add(v);
+      }
     }
-    this.query = Collections.unmodifiableMap(q);
-    Map<String, List<String>> h = new LinkedHashMap<>();
+    this.query = q.toArray(String[]::new);
+    List<String> h = new ArrayList<>();
     for (HeaderValues values : exchange.getRequestHeaders()) {
-      h.put(values.getHeaderName().toString(), List.copyOf(new ArrayList<>(values)));
+      String name = values.getHeaderName().toString();
+      for (String v : values) {
+        h.add(name);
+        h.add(v);
+      }
     }
-    this.headers = Collections.unmodifiableMap(h);
+    this.headers = h.toArray(String[]::new);
     this.remote = exchange.getSourceAddress();
     this.secure = "https".equalsIgnoreCase(exchange.getRequestScheme());
   }
@@ -48,23 +61,34 @@ final class UndertowRequest implements TransportRequest {
 
   @Override
   public String query(String name) {
-    List<String> values = query.get(name);
-    return values == null || values.isEmpty() ? null : values.get(0);
-  }
-
-  @Override public Map<String, List<String>> queryParameters() { return query; }
-
-  @Override
-  public String header(String name) {
-    for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-      if (e.getKey().equalsIgnoreCase(name)) return e.getValue().isEmpty() ? null : e.getValue().get(0);
-    }
+    for (int i = 0; i < query.length; i += 2) if (query[i].equals(name)) return query[i + 1];
     return null;
   }
 
-  @Override public Map<String, List<String>> headers() { return headers; }
+  @Override public Map<String, List<String>> queryParameters() { return asMap(query, false); }
+
+  @Override
+  public String header(String name) {
+    for (int i = 0; i < headers.length; i += 2) if (headers[i].equalsIgnoreCase(name)) return headers[i + 1];
+    return null;
+  }
+
+  @Override public Map<String, List<String>> headers() { return asMap(headers, true); }
 
   @Override public InetSocketAddress remoteAddress() { return remote; }
 
   @Override public boolean secure() { return secure; }
+
+  private static Map<String, List<String>> asMap(String[] pairs, boolean ignoreCase) {
+    Map<String, List<String>> map = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      String key = pairs[i];
+      if (ignoreCase) {
+        for (String k : map.keySet()) if (k.equalsIgnoreCase(key)) key = k;
+      }
+      map.computeIfAbsent(key, k -> new ArrayList<>()).add(pairs[i + 1]);
+    }
+    map.replaceAll((k, v) -> List.copyOf(v));
+    return Collections.unmodifiableMap(map);
+  }
 }

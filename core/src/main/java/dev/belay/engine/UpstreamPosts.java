@@ -1,0 +1,74 @@
+package dev.belay.engine;
+
+import dev.belay.engine.parser.EngineCodec;
+import dev.belay.engine.parser.EnginePacket;
+import dev.belay.engine.parser.EngineParseException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The upstream half shared by long-polling and SSE: a POST carries a payload, answered {@code ok}
+ * once its packets are handed to the session. One POST at a time: a second concurrent one is
+ * answered 400 and closes the session; a body over maxPayload is 413 and closes it; a body that
+ * does not parse (or is not UTF-8) is 400 and closes it with "parse error".
+ */
+final class UpstreamPosts {
+  private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
+
+  private final EngineServer server;
+  private final Transport transport;
+  /** A POST is being read or handled. Any thread: checked on the I/O thread, before the lane. */
+  private final AtomicBoolean posting = new AtomicBoolean();
+
+  UpstreamPosts(EngineServer server, Transport transport) {
+    this.server = server;
+    this.transport = transport;
+  }
+
+  /** A POST arrived for the transport's session (any thread; usually the I/O thread). */
+  void accept(HttpExchange exchange) {
+    EngineSession session = transport.session();
+    if (!posting.compareAndSet(false, true)) {
+      server.respondError(exchange, EngineError.BAD_REQUEST);
+      session.lane.execute(() ->
+          session.onTransportClose(transport, CloseReason.TRANSPORT_ERROR, "a second POST while one was pending"));
+      return;
+    }
+    int max = server.options().maxPayload();
+    exchange.readBody(max, new HttpExchange.BodyListener() {
+      @Override
+      public void onBody(byte[] body) {
+        List<EnginePacket> packets;
+        try {
+          packets = EngineCodec.decodePayload(EngineCodec.decodeUtf8(body));
+        } catch (EngineParseException e) {
+          posting.set(false);
+          server.respondError(exchange, EngineError.BAD_REQUEST);
+          session.lane.execute(() -> session.onParseError(transport, e.getMessage()));
+          return;
+        }
+        session.lane.execute(() -> {
+          for (EnginePacket p : packets) session.onPacket(transport, p);
+          posting.set(false);
+          server.respond(exchange, 200, "text/html; charset=UTF-8", OK);
+        });
+      }
+
+      @Override
+      public void onTooLarge() {
+        posting.set(false);
+        server.respondError(exchange, EngineError.PAYLOAD_TOO_LARGE);
+        session.lane.execute(() -> session.onTransportClose(transport, CloseReason.TRANSPORT_ERROR,
+            "a POST body over maxPayload (" + max + " bytes)"));
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        posting.set(false);
+        session.lane.execute(() -> session.onTransportClose(transport, CloseReason.TRANSPORT_ERROR,
+            "reading a POST failed: " + error));
+      }
+    });
+  }
+}
