@@ -56,7 +56,12 @@ class PollingTransportTest {
   void severalPacketsTextAndBinaryEchoInOnePayload() {
     String sid = RawHttp.openPolling(server);
     RawHttp.post(server.url("EIO=4&transport=polling&sid=" + sid), "4test1\u001e4test2\u001ebAQIDBA==");
-    assertEquals("4test1\u001e4test2\u001ebAQIDBA==", RawHttp.get(server.url("EIO=4&transport=polling&sid=" + sid)).body());
+    // Each echo is a separate send, so a poll may carry some of them and the next poll the rest.
+    java.util.List<String> packets = new java.util.ArrayList<>();
+    while (packets.size() < 3) {
+      packets.addAll(java.util.List.of(RawHttp.get(server.url("EIO=4&transport=polling&sid=" + sid)).body().split("\u001e")));
+    }
+    assertEquals(java.util.List.of("4test1", "4test2", "bAQIDBA=="), packets);
   }
 
   @Test
