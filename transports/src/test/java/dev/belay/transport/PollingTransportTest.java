@@ -59,7 +59,9 @@ class PollingTransportTest {
     // Each echo is a separate send, so a poll may carry some of them and the next poll the rest.
     java.util.List<String> packets = new java.util.ArrayList<>();
     while (packets.size() < 3) {
-      packets.addAll(java.util.List.of(RawHttp.get(server.url("EIO=4&transport=polling&sid=" + sid)).body().split("\u001e")));
+      for (String p : RawHttp.get(server.url("EIO=4&transport=polling&sid=" + sid)).body().split("\u001e")) {
+        if (!p.equals("2")) packets.add(p); // a heartbeat may share the poll
+      }
     }
     assertEquals(java.util.List.of("4test1", "4test2", "bAQIDBA=="), packets);
   }
