@@ -185,7 +185,7 @@ class SseTransport extends Transport {
         done();
       };
       this.on("marker", marker);
-      timer = this.timers.setTimeout(marker, this.opts.upgradeMarkerTimeout || 1000);
+      timer = this.timers.setTimeout(marker, this.opts.upgradeMarkerTimeout || 5000);
     }
     done();
   }
