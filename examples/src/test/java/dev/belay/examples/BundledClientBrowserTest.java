@@ -8,15 +8,11 @@ import dev.belay.ServerOptions;
 import dev.belay.engine.EngineOptions;
 import dev.belay.engine.Listening;
 import dev.belay.testing.BlackholeProxy;
-import dev.belay.testing.Browser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,25 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * refused and WebSocket blackholed by a proxy (connected on another transport within 1.5 s), a
  * server restart (the page reconnects by itself), and binary sent from the browser.
  */
-class BundledClientBrowserTest {
-  private static Browser browser;
-  private final List<AutoCloseable> closing = new ArrayList<>();
-
-  @BeforeAll
-  static void startBrowser() {
-    browser = Browser.start();
-  }
-
-  @AfterAll
-  static void stopBrowser() {
-    browser.close();
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    browser.js("if (window.socket) window.socket.disconnect();");
-    for (int i = closing.size() - 1; i >= 0; i--) closing.get(i).close();
-  }
+class BundledClientBrowserTest extends SharedBrowserTest {
 
   private Server server(UnaryOperator<EngineOptions.Builder> engine) {
     Server io = new Server(ServerOptions.builder()
@@ -85,17 +63,6 @@ class BundledClientBrowserTest {
     return http;
   }
 
-  /** A blank page of the origin with the served classic script loaded (global io). */
-  private static void loadClient(String origin) {
-    browser.open(origin + "/socket.io/socket.io.js");
-    browser.js("document.open(); document.write('<html><body></body></html>'); document.close();");
-    Object loaded = browser.jsAsync("const done = arguments[arguments.length - 1];"
-        + "const s = document.createElement('script'); s.src = arguments[0] + '/socket.io/socket.io.js';"
-        + "s.onload = () => done(typeof io === 'function'); s.onerror = () => done(false);"
-        + "document.head.appendChild(s);", origin);
-    assertEquals(Boolean.TRUE, loaded, "the served script defines io");
-  }
-
   /** Connects window.socket with the given options (a JS object literal); returns transport and time. */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> connect(String origin, String options) {
@@ -118,7 +85,7 @@ class BundledClientBrowserTest {
   void eachTransportForced(String transport) {
     Listening http = listen(server(b -> b), 0);
     String origin = "http://127.0.0.1:" + http.port();
-    loadClient(origin);
+    browser.loadServedClient(origin);
     Map<String, Object> r = connect(origin, "{ transports: ['" + transport + "'] }");
     assertEquals(transport, r.get("transport"), String.valueOf(r));
     Object sent = browser.js("return JSON.stringify(arguments[0])", "héllo\r\n\u2028😀");
@@ -132,7 +99,7 @@ class BundledClientBrowserTest {
   void defaultNegotiationEndsOnWebSocket() {
     Listening http = listen(server(b -> b), 0);
     String origin = "http://127.0.0.1:" + http.port();
-    loadClient(origin);
+    browser.loadServedClient(origin);
     Map<String, Object> r = connect(origin, "{}");
     assertTrue(r.containsKey("transport"), String.valueOf(r));
     browser.waitUntil("return socket.io.engine.transport.name === 'websocket'");
@@ -143,7 +110,7 @@ class BundledClientBrowserTest {
   void webSocketRefusedByTheServerConnectsOnAnotherTransportWithin1500ms() {
     Listening http = listen(server(b -> b.transports("sse", "polling")), 0);
     String origin = "http://127.0.0.1:" + http.port();
-    loadClient(origin);
+    browser.loadServedClient(origin);
     Map<String, Object> r = connect(origin, "{}");
     assertEquals("sse", r.get("transport"), String.valueOf(r));
     assertTrue(((Number) r.get("ms")).doubleValue() < 1500, "connected in " + r.get("ms") + " ms");
@@ -156,7 +123,7 @@ class BundledClientBrowserTest {
     BlackholeProxy proxy = BlackholeProxy.start(http.port());
     closing.add(proxy);
     String origin = "http://127.0.0.1:" + proxy.port();
-    loadClient(origin);
+    browser.loadServedClient(origin);
     Map<String, Object> r = connect(origin, "{}");
     assertTrue(r.containsKey("transport"), String.valueOf(r));
     assertTrue(!"websocket".equals(r.get("transport")), String.valueOf(r));
@@ -164,7 +131,7 @@ class BundledClientBrowserTest {
     assertTrue(proxy.blackholed() >= 1, "the WebSocket was tried and swallowed");
     assertEquals("through the proxy", echo("through the proxy"));
     // the winner is remembered for this origin: a new page starts there at once
-    loadClient(origin);
+    browser.loadServedClient(origin);
     Map<String, Object> again = connect(origin, "{ upgrade: false }");
     assertEquals(r.get("transport"), again.get("transport"), String.valueOf(again));
     assertTrue(((Number) again.get("ms")).doubleValue() < 1000, "reconnected in " + again.get("ms") + " ms");
@@ -176,7 +143,7 @@ class BundledClientBrowserTest {
     Listening http = listen(first, 0);
     int port = http.port();
     String origin = "http://127.0.0.1:" + port;
-    loadClient(origin);
+    browser.loadServedClient(origin);
     Map<String, Object> r = connect(origin, "{ reconnectionDelay: 100, reconnectionDelayMax: 500 }");
     assertTrue(r.containsKey("transport"), String.valueOf(r));
     browser.js("window.events = []; socket.on('disconnect', (reason) => events.push('disconnect:' + reason));"
@@ -213,7 +180,7 @@ class BundledClientBrowserTest {
   void binaryFromTheBrowser() {
     Listening http = listen(server(b -> b), 0);
     String origin = "http://127.0.0.1:" + http.port();
-    loadClient(origin);
+    browser.loadServedClient(origin);
     connect(origin, "{}");
     Object r = browser.jsAsync("const done = arguments[arguments.length - 1];"
         + "const blob = new Blob([new Uint8Array([7, 8])]);"

@@ -7,14 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.belay.Server;
 import dev.belay.engine.Listening;
 import dev.belay.testing.BlackholeProxy;
-import dev.belay.testing.Browser;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,25 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * WebSocket blackholed by a proxy (connected on another transport within 1.5 s of {@code io()}),
  * and reconnection by itself after a server restart.
  */
-class ConformanceFixtureBrowserTest {
-  private static Browser browser;
-  private final List<AutoCloseable> closing = new ArrayList<>();
-
-  @BeforeAll
-  static void startBrowser() {
-    browser = Browser.start();
-  }
-
-  @AfterAll
-  static void stopBrowser() {
-    browser.close();
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    browser.js("if (window.socket) window.socket.disconnect();");
-    for (int i = closing.size() - 1; i >= 0; i--) closing.get(i).close();
-  }
+class ConformanceFixtureBrowserTest extends SharedBrowserTest {
 
   private Listening fixture(int port) {
     Server server = SocketIoConformance.create();
@@ -52,16 +28,6 @@ class ConformanceFixtureBrowserTest {
     Listening http = server.listen("127.0.0.1", port);
     closing.add(http);
     return http;
-  }
-
-  private static void page(String origin) {
-    browser.open(origin + "/socket.io/socket.io.js");
-    browser.js("document.open(); document.write('<html><body></body></html>'); document.close();");
-    Object loaded = browser.jsAsync("const done = arguments[arguments.length - 1];"
-        + "const s = document.createElement('script'); s.src = arguments[0] + '/socket.io/socket.io.js';"
-        + "s.onload = () => done(typeof io === 'function'); s.onerror = () => done(false);"
-        + "document.head.appendChild(s);", origin);
-    assertEquals(Boolean.TRUE, loaded);
   }
 
   @SuppressWarnings("unchecked")
@@ -86,7 +52,7 @@ class ConformanceFixtureBrowserTest {
   @ValueSource(strings = {"polling", "sse", "websocket"})
   void eachTransportAlone(String transport) {
     String origin = "http://127.0.0.1:" + fixture(0).port();
-    page(origin);
+    browser.loadServedClient(origin);
     Map<String, Object> r = connect(origin, "{ transports: ['" + transport + "'] }");
     assertEquals(transport, r.get("transport"), String.valueOf(r));
     assertEquals("hi:1,2", roundTrip("hi"));
@@ -100,7 +66,7 @@ class ConformanceFixtureBrowserTest {
   @Test
   void defaultNegotiationEndsOnWebSocket() {
     String origin = "http://127.0.0.1:" + fixture(0).port();
-    page(origin);
+    browser.loadServedClient(origin);
     Map<String, Object> r = connect(origin, "{}");
     assertTrue(r.containsKey("transport"), String.valueOf(r));
     browser.waitUntil("return socket.io.engine.transport.name === 'websocket'");
@@ -113,7 +79,7 @@ class ConformanceFixtureBrowserTest {
     BlackholeProxy proxy = BlackholeProxy.start(http.port());
     closing.add(proxy);
     String origin = "http://127.0.0.1:" + proxy.port();
-    page(origin);
+    browser.loadServedClient(origin);
     Map<String, Object> r = connect(origin, "{}");
     assertTrue(r.containsKey("transport"), String.valueOf(r));
     assertNotEquals("websocket", r.get("transport"));
@@ -130,7 +96,7 @@ class ConformanceFixtureBrowserTest {
     Listening http = fixture(0);
     int port = http.port();
     String origin = "http://127.0.0.1:" + port;
-    page(origin);
+    browser.loadServedClient(origin);
     Map<String, Object> r = connect(origin, "{}");
     assertTrue(r.containsKey("transport"), String.valueOf(r));
     browser.js("window.log = []; socket.on('disconnect', (why) => log.push('disconnect ' + why));"

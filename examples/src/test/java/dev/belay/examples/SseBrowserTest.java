@@ -6,14 +6,10 @@ import dev.belay.Server;
 import dev.belay.ServerOptions;
 import dev.belay.engine.EngineOptions;
 import dev.belay.engine.Listening;
-import dev.belay.testing.Browser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,26 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * in order. The number sent when the switch happened is printed (it falls mid-stream: 15 to 101 of
  * 200 in the runs so far), not asserted, as it depends on timing.
  */
-class SseBrowserTest {
+class SseBrowserTest extends SharedBrowserTest {
   private static final int N = 200;
-  private static Browser browser;
-  private final List<AutoCloseable> closing = new ArrayList<>();
-
-  @BeforeAll
-  static void startBrowser() {
-    browser = Browser.start();
-  }
-
-  @AfterAll
-  static void stopBrowser() {
-    browser.close();
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    browser.js("if (window.socket) window.socket.disconnect();");
-    for (int i = closing.size() - 1; i >= 0; i--) closing.get(i).close();
-  }
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({"polling, sse, 'sse,polling'", "sse, websocket, 'websocket,sse,polling'", "polling, websocket, 'websocket,sse,polling'"})
@@ -62,13 +40,7 @@ class SseBrowserTest {
     closing.add(http);
     String origin = "http://127.0.0.1:" + http.port();
 
-    browser.open(origin + "/socket.io/socket.io.js");
-    browser.js("document.open(); document.write('<html><body></body></html>'); document.close();");
-    Object loaded = browser.jsAsync("const done = arguments[arguments.length - 1];"
-        + "const s = document.createElement('script'); s.src = arguments[0] + '/socket.io/socket.io.js';"
-        + "s.onload = () => done(typeof io === 'function'); s.onerror = () => done(false);"
-        + "document.head.appendChild(s);", origin);
-    assertEquals(Boolean.TRUE, loaded);
+    browser.loadServedClient(origin);
 
     // Connect on `from`, start emitting numbers every 2 ms, and let the client upgrade meanwhile.
     @SuppressWarnings("unchecked")

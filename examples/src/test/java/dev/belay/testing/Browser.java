@@ -68,6 +68,20 @@ public final class Browser implements AutoCloseable {
     driver.get(url);
   }
 
+  /**
+   * Opens a blank page of {@code origin} (so that requests are same-origin) and loads the client
+   * script the server serves there; fails the test unless it defines the global {@code io}.
+   */
+  public void loadServedClient(String origin) {
+    open(origin + "/socket.io/socket.io.js"); // any page of the origin will do
+    js("document.open(); document.write('<html><body></body></html>'); document.close();");
+    Object loaded = jsAsync("const done = arguments[arguments.length - 1];"
+        + "const s = document.createElement('script'); s.src = arguments[0] + '/socket.io/socket.io.js';"
+        + "s.onload = () => done(typeof io === 'function'); s.onerror = () => done(false);"
+        + "document.head.appendChild(s);", origin);
+    if (!Boolean.TRUE.equals(loaded)) fail("the served script did not define io at " + origin);
+  }
+
   /** Runs a script in the page and returns what it returns. */
   public Object js(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);
