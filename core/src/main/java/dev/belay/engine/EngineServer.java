@@ -132,7 +132,7 @@ public final class EngineServer implements AutoCloseable {
       return;
     }
     String sid = req.query("sid");
-    if (sid == null) {
+    if (sid == null || sid.isEmpty()) { // an empty sid opens a session, as in the reference server
       handshake(exchange, transportName);
       return;
     }

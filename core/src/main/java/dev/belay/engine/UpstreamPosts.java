@@ -51,7 +51,10 @@ final class UpstreamPosts {
         session.lane.execute(() -> {
           for (EnginePacket p : packets) session.onPacket(transport, p);
           posting.set(false);
-          server.respond(exchange, 200, "text/html; charset=UTF-8", OK);
+          // Answered once the listeners have seen these messages (the listener lane is FIFO), as
+          // the reference server does: what they send in reply is queued before the client reads
+          // "ok" and polls again, and a slow listener slows its own client's uploads (backpressure).
+          session.runOnListenerLane(() -> server.respond(exchange, 200, "text/html; charset=UTF-8", OK));
         });
       }
 

@@ -119,6 +119,14 @@ class BadRequestTest {
   }
 
   @Test
+  void anEmptySidOpensASessionAsTheReferenceServerDoes() {
+    HttpResponse<String> r = get("EIO=4&transport=polling&sid=");
+    assertEquals(200, r.statusCode());
+    assertTrue(r.body().startsWith("0{"), r.body());
+    server.nextConnection();
+  }
+
+  @Test
   void aSecondConcurrentPollIs400AndTheFirstGetsClose() {
     String sid = RawHttp.openPolling(server);
     CompletableFuture<HttpResponse<String>> first =
