@@ -1,6 +1,5 @@
 package dev.belay.engine;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -223,7 +222,7 @@ public final class EngineServer implements AutoCloseable {
           respondError(exchange, EngineError.BAD_REQUEST);
           return;
         }
-        PollingTransport polling = (PollingTransport) currentTransport(session);
+        PollingTransport polling = (PollingTransport) session.currentTransport();
         String method = exchange.request().method();
         if ("GET".equals(method)) {
           polling.onGet(exchange);
@@ -255,9 +254,6 @@ public final class EngineServer implements AutoCloseable {
     }
   }
 
-  private static Transport currentTransport(EngineSession session) {
-    return session.currentTransport();
-  }
 
   /** The allowed transports better than {@code current}, most preferred first, as the policy narrows them. */
   List<String> upgradesFor(TransportRequest req, String current) {
@@ -335,7 +331,4 @@ public final class EngineServer implements AutoCloseable {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
 }

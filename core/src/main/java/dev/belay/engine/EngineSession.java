@@ -449,7 +449,4 @@ final class EngineSession implements EngineSocket {
     listenerLane.execute(task);
   }
 
-  Duration pingInterval() {
-    return options.pingInterval();
-  }
 }

@@ -19,16 +19,25 @@ import java.util.List;
 public final class EngineConformance {
   private EngineConformance() {}
 
-  public static EngineServer create() {
-    EngineServer engine = new EngineServer(EngineOptions.builder()
-        .path("/engine.io/")
+  /**
+   * The engine settings both official suites expect, at {@code path}: ping 300/200 ms, maxPayload
+   * 1 MB, CORS for any origin, and {@code ["websocket"]} as the only upgrade advertised (SSE is
+   * accepted but not offered).
+   */
+  static EngineOptions options(String path) {
+    return EngineOptions.builder()
+        .path(path)
         .pingInterval(Duration.ofMillis(300))
         .pingTimeout(Duration.ofMillis(200))
         .maxPayload(1_000_000)
         .cors(Cors.anyOrigin())
         .upgradePolicy((request, current, offered) ->
             offered.contains("websocket") ? List.of("websocket") : List.of())
-        .build());
+        .build();
+  }
+
+  public static EngineServer create() {
+    EngineServer engine = new EngineServer(options("/engine.io/"));
     engine.onConnection(socket -> socket.onMessage(data -> {
       if (data instanceof String text) socket.send(text);
       else socket.send((byte[]) data);

@@ -3,10 +3,7 @@ package dev.belay.examples;
 import dev.belay.Namespace;
 import dev.belay.Server;
 import dev.belay.ServerOptions;
-import dev.belay.engine.Cors;
-import dev.belay.engine.EngineOptions;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The Socket.IO fixture at {@code /socket.io/} that the official socket.io-protocol test suite
@@ -27,15 +24,7 @@ public final class SocketIoConformance {
   /** Builds the fixture; mount {@code server.engine()} with a {@code BelayHandler}, or call {@code listen}. */
   public static Server create() {
     Server server = new Server(ServerOptions.builder()
-        .engine(EngineOptions.builder()
-            .path("/socket.io/")
-            .pingInterval(Duration.ofMillis(300))
-            .pingTimeout(Duration.ofMillis(200))
-            .maxPayload(1_000_000)
-            .cors(Cors.anyOrigin())
-            .upgradePolicy((request, current, offered) ->
-                offered.contains("websocket") ? List.of("websocket") : List.of())
-            .build())
+        .engine(EngineConformance.options("/socket.io/"))
         .connectTimeout(Duration.ofMillis(1000))
         .build());
 
