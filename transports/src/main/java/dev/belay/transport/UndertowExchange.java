@@ -10,6 +10,7 @@ import io.undertow.server.ServerConnection;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import io.undertow.util.SameThreadExecutor;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import java.nio.ByteBuffer;
@@ -61,8 +62,12 @@ final class UndertowExchange implements HttpExchange {
       exchange.setMaxEntitySize(maxBytes);
       exchange.getRequestReceiver().setMaxBufferSize(maxBytes);
       exchange.getRequestReceiver().receiveFullBytes(
-          (ex, bytes) -> listener.onBody(bytes),
+          (ex, bytes) -> {
+            keepOpen(ex);
+            listener.onBody(bytes);
+          },
           (ex, error) -> {
+            keepOpen(ex);
             if (error instanceof RequestTooBigException) listener.onTooLarge();
             else listener.onError(error);
           });
@@ -133,6 +138,15 @@ final class UndertowExchange implements HttpExchange {
         exchange.endExchange();
       }
     });
+  }
+
+  /**
+   * A body that arrives after the handler returned is delivered through Undertow's root-handler
+   * path, which ends the exchange (an empty 200) when the callback returns undispatched. The
+   * engine answers later, from its lane, so the exchange is marked dispatched here.
+   */
+  private static void keepOpen(HttpServerExchange ex) {
+    if (!ex.isDispatched()) ex.dispatch(SameThreadExecutor.INSTANCE, () -> {}); // outside a call: runs the no-op at once
   }
 
   private void onIoThread(Runnable task) {
