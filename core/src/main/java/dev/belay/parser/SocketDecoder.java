@@ -155,7 +155,7 @@ public final class SocketDecoder {
     boolean hasData = i < length;
     if (hasData) {
       try {
-        data = PlainJson.parse(text.substring(i));
+        data = PlainJson.parse(text, i);
       } catch (Exception e) {
         Problem problem = id == null && isDigitOrLetterRun(text, i) && isAckIdPosition(type) ? Problem.INVALID_ACK_ID : Problem.INVALID_JSON;
         throw new SocketParseException(problem, "payload is not valid JSON", e);
