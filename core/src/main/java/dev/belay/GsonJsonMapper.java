@@ -44,6 +44,9 @@ public final class GsonJsonMapper implements JsonMapper {
       return value;
     }
     if (value instanceof Character c) return c.toString();
+    // An event's arguments are usually plain already (echoed, or built from maps and lists): pass
+    // them through rather than copying every container on every emit.
+    if ((value instanceof Map || value instanceof List) && isPlain(value, 0)) return value;
     if (value instanceof Map<?, ?> map) {
       Map<String, Object> out = new LinkedHashMap<>();
       for (Map.Entry<?, ?> e : map.entrySet()) out.put(String.valueOf(e.getKey()), toPlain(e.getValue()));
@@ -61,6 +64,26 @@ public final class GsonJsonMapper implements JsonMapper {
     }
     if (value instanceof JsonElement element) return fromTree(element);
     return fromTree(gson.toJsonTree(value));
+  }
+
+  /** Whether {@code value} is made of plain values only: String-keyed maps, lists, scalars, bytes. */
+  private static boolean isPlain(Object value, int depth) {
+    if (value == null || value instanceof String || value instanceof Long || value instanceof Double
+        || value instanceof Boolean || value instanceof byte[]) {
+      return true;
+    }
+    if (depth > 64) return false; // deep trees take the copying path, which checks as it goes
+    if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!(e.getKey() instanceof String) || !isPlain(e.getValue(), depth + 1)) return false;
+      }
+      return true;
+    }
+    if (value instanceof List<?> list) {
+      for (Object item : list) if (!isPlain(item, depth + 1)) return false;
+      return true;
+    }
+    return false;
   }
 
   @Override

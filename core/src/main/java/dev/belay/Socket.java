@@ -324,7 +324,7 @@ public final class Socket implements RemoteSocket {
 
   private void onEvent(SocketPacket packet) {
     @SuppressWarnings("unchecked")
-    List<Object> event = new ArrayList<>((List<Object>) packet.data());
+    List<Object> event = (List<Object>) packet.data(); // the decoder's own list: no copy needed
     Ack ack = packet.id() == null ? Ack.NONE : new Ack(this, packet.id());
     if (middlewares.isEmpty()) {
       dispatch(event, ack);
@@ -338,7 +338,7 @@ public final class Socket implements RemoteSocket {
 
   private void dispatch(List<Object> event, Ack ack) {
     if (state != State.CONNECTED || event.isEmpty() || !(event.get(0) instanceof String name)) return;
-    List<Object> args = Collections.unmodifiableList(new ArrayList<>(event.subList(1, event.size())));
+    List<Object> args = Collections.unmodifiableList(event.subList(1, event.size()));
     for (AnyListener listener : anyListeners) {
       try {
         listener.onAny(name, args);
