@@ -19,12 +19,15 @@ import java.util.logging.Logger;
  * <p>Threading: two serial lanes. The engine lane runs every state change, inline on whichever
  * thread submits when idle (an I/O thread, the timer thread, a worker); its tasks never block.
  * The listener lane runs application listeners on the worker pool, so a slow listener delays
- * nothing but later listeners of this session. Fields marked "lane" are touched only on the
+ * nothing but later listeners of this session (or, with {@code listenersOnIoThread}, inline like
+ * the engine lane: nested in the engine task that delivers the message). Fields marked "lane" are touched only on the
  * engine lane.
  */
 final class EngineSession implements EngineSocket {
   private static final Logger LOG = Logger.getLogger(EngineSession.class.getName());
   private static final Cancellable NONE = () -> {};
+  /** With listeners on the I/O thread, a listener that holds it longer is logged. */
+  private static final long SLOW_LISTENER_NANOS = 100_000_000L;
 
   enum State { OPEN, CLOSING, CLOSED }
 
@@ -74,7 +77,9 @@ final class EngineSession implements EngineSocket {
     this.request = request;
     this.options = server.options();
     this.scheduler = server.scheduler();
-    this.listenerLane = new SerialLane(server.executor());
+    this.listenerLane = options.listenersOnIoThread()
+        ? new SerialLane(null, SLOW_LISTENER_NANOS)
+        : new SerialLane(server.executor());
     this.transport = transport;
     transport.attach(this);
   }

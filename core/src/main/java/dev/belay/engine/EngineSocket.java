@@ -21,7 +21,9 @@ import java.util.function.Consumer;
  *
  * <p>Threading: every method may be called from any thread. Listeners of one session run one at a
  * time, in order, on a worker thread (never on an I/O thread); a slow listener delays only the
- * listeners of its own session, never its heartbeats.
+ * listeners of its own session, never its heartbeats. With
+ * {@link EngineOptions.Builder#listenersOnIoThread} they run on the thread that delivered the
+ * message instead, still one at a time and in order, and must not block.
  */
 public interface EngineSocket {
   /** The session id (sid): 128 random bits, URL-safe base64. */

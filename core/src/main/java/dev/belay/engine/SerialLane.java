@@ -23,8 +23,16 @@ final class SerialLane implements Executor {
   /** Tasks submitted and not finished; the thread that moves it from 0 to 1 starts the drain. */
   private final AtomicInteger pending = new AtomicInteger();
 
+  /** Inline lanes running application code: warn when one task holds the thread this long (0: never). Final. */
+  private final long warnAfterNanos;
+
   SerialLane(Executor runner) {
+    this(runner, 0);
+  }
+
+  SerialLane(Executor runner, long warnAfterNanos) {
     this.runner = runner;
+    this.warnAfterNanos = warnAfterNanos;
   }
 
   @Override
@@ -39,14 +47,25 @@ final class SerialLane implements Executor {
     }
   }
 
+  private void warnIfSlow(long start) {
+    long took = System.nanoTime() - start;
+    if (took > warnAfterNanos) {
+      LOG.log(Level.WARNING, () -> "a listener held thread " + Thread.currentThread().getName() + " for "
+          + took / 1_000_000 + " ms; with listenersOnIoThread every connection on that thread waited, heartbeats "
+          + "included: move blocking work to an executor, or turn listenersOnIoThread off");
+    }
+  }
+
   private void drain() {
     do {
       Runnable task = queue.poll();
+      long start = warnAfterNanos > 0 ? System.nanoTime() : 0;
       try {
         task.run();
       } catch (Throwable t) {
         LOG.log(Level.WARNING, "task failed on a session lane", t);
       }
+      if (warnAfterNanos > 0) warnIfSlow(start);
     } while (pending.decrementAndGet() != 0);
   }
 }
