@@ -148,7 +148,7 @@ final class Client {
   boolean write(EncodedPacket packet, boolean isVolatile) {
     if (closed) return false;
     if (isVolatile && !conn.isWritable()) return false;
-    return packet.hasAttachments() ? conn.sendAll(packet.frames()) : conn.send(packet.text());
+    return packet.hasAttachments() ? conn.sendAll(packet.messages()) : conn.send(packet.messages().get(0));
   }
 
   /** The socket left its namespace. */

@@ -91,10 +91,18 @@ final class FakeEngineSocket implements EngineSocket {
   }
 
   @Override
+  public boolean send(dev.belay.engine.parser.EnginePacket message) {
+    return message.isBinary() ? send(message.binary()) : send(message.text());
+  }
+
+  @Override
   public synchronized boolean sendAll(List<?> messages) {
     if (!open) return false;
-    sent.addAll(messages);
-    for (Object m : messages) if (m instanceof String t) textQueue.add(t);
+    for (Object m : messages) {
+      Object data = m instanceof dev.belay.engine.parser.EnginePacket p ? p.data() : m;
+      sent.add(data);
+      if (data instanceof String t) textQueue.add(t);
+    }
     return true;
   }
 

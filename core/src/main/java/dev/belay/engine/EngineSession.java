@@ -82,6 +82,7 @@ final class EngineSession implements EngineSocket {
         : new SerialLane(server.executor());
     this.transport = transport;
     transport.attach(this);
+    lane.home(transport.ioThread());
   }
 
   // ---- EngineSocket -------------------------------------------------------------------------
@@ -100,12 +101,17 @@ final class EngineSession implements EngineSocket {
 
   @Override
   public boolean send(String text) {
-    return enqueue(List.of(EnginePacket.message(text)));
+    return enqueue(EnginePacket.message(text));
   }
 
   @Override
   public boolean send(byte[] data) {
-    return enqueue(List.of(EnginePacket.binary(data)));
+    return enqueue(EnginePacket.binary(data));
+  }
+
+  @Override
+  public boolean send(EnginePacket message) {
+    return enqueue(requireMessage(message));
   }
 
   @Override
@@ -114,9 +120,17 @@ final class EngineSession implements EngineSocket {
     for (Object m : messages) {
       if (m instanceof String s) packets.add(EnginePacket.message(s));
       else if (m instanceof byte[] b) packets.add(EnginePacket.binary(b));
-      else throw new IllegalArgumentException("a message is a String or a byte[], not " + m);
+      else if (m instanceof EnginePacket p) packets.add(requireMessage(p));
+      else throw new IllegalArgumentException("a message is a String, a byte[] or an EnginePacket, not " + m);
     }
     return enqueue(packets);
+  }
+
+  private static EnginePacket requireMessage(EnginePacket packet) {
+    if (packet.type() != EnginePacketType.MESSAGE) {
+      throw new IllegalArgumentException("only MESSAGE packets can be sent, not " + packet.type());
+    }
+    return packet;
   }
 
   @Override
@@ -167,15 +181,23 @@ final class EngineSession implements EngineSocket {
 
   // ---- sending ------------------------------------------------------------------------------
 
+  /** One message: the common case (every emit, every broadcast recipient), without a list. */
+  private boolean enqueue(EnginePacket packet) {
+    if (!reserve(1)) return false;
+    lane.execute(() -> {
+      if (state != State.OPEN) {
+        queuedMessages.decrementAndGet();
+        return;
+      }
+      buffer.add(packet);
+      flush();
+    });
+    return true;
+  }
+
   private boolean enqueue(List<EnginePacket> packets) {
-    if (state != State.OPEN) return false;
     int n = packets.size();
-    if (queuedMessages.addAndGet(n) > options.maxOutboundPackets()) {
-      queuedMessages.addAndGet(-n);
-      lane.execute(() -> closeOnLane(CloseReason.OUTBOUND_OVERFLOW,
-          "more than " + options.maxOutboundPackets() + " packets waiting for the client"));
-      return false;
-    }
+    if (!reserve(n)) return false;
     lane.execute(() -> {
       if (state != State.OPEN) {
         queuedMessages.addAndGet(-n);
@@ -184,6 +206,18 @@ final class EngineSession implements EngineSocket {
       buffer.addAll(packets);
       flush();
     });
+    return true;
+  }
+
+  /** Counts {@code n} more messages against the outbound limit; over it, the session closes. */
+  private boolean reserve(int n) {
+    if (state != State.OPEN) return false;
+    if (queuedMessages.addAndGet(n) > options.maxOutboundPackets()) {
+      queuedMessages.addAndGet(-n);
+      lane.execute(() -> closeOnLane(CloseReason.OUTBOUND_OVERFLOW,
+          "more than " + options.maxOutboundPackets() + " packets waiting for the client"));
+      return false;
+    }
     return true;
   }
 
@@ -365,6 +399,7 @@ final class EngineSession implements EngineSocket {
     candidate = null;
     probed = false;
     transport = next;
+    lane.home(next.ioThread());
     old.closeReplaced();
     server.stats().upgraded(old.name(), next.name());
     String name = next.name();

@@ -1,5 +1,6 @@
 package dev.belay.engine;
 
+import dev.belay.engine.parser.EnginePacket;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -57,9 +58,20 @@ public interface EngineSocket {
   boolean send(byte[] data);
 
   /**
-   * Queues several messages (each a {@code String} or {@code byte[]}) as one unit: nothing from
-   * another sender is interleaved between them. A Socket.IO binary packet and its attachments go
-   * this way.
+   * Queues a message built once for many sessions: its wire form is encoded on first use and
+   * shared, so a broadcast pays for it once. Only {@code MESSAGE} packets may be sent.
+   *
+   * <pre>{@code
+   * EnginePacket tick = EnginePacket.message("tick");
+   * for (EngineSocket s : sessions) s.send(tick);
+   * }</pre>
+   */
+  boolean send(EnginePacket message);
+
+  /**
+   * Queues several messages (each a {@code String}, a {@code byte[]} or a {@code MESSAGE}
+   * {@link EnginePacket}) as one unit: nothing from another sender is interleaved between them.
+   * A Socket.IO binary packet and its attachments go this way.
    */
   boolean sendAll(List<?> messages);
 

@@ -10,7 +10,8 @@ import java.util.logging.Logger;
  * Runs tasks one at a time, in submission order, without a thread of its own. With a runner, the
  * drain runs on it (the listener lane, on workers); without one, the submitting thread drains
  * when the lane is idle (the engine lane: its tasks are short and never block, so running them
- * where they arrive saves a thread hop per packet). A task submitted from inside a task runs after
+ * where they arrive saves a thread hop per packet) unless the lane has a {@linkplain #home home}
+ * I/O thread and the submitter is another thread: then the drain goes to that I/O thread. A task submitted from inside a task runs after
  * it, never nested, so a task never sees state half-changed by itself.
  */
 final class SerialLane implements Executor {
@@ -35,14 +36,30 @@ final class SerialLane implements Executor {
     this.warnAfterNanos = warnAfterNanos;
   }
 
+  /**
+   * For a lane without a runner: the I/O thread of the session's connection, or null. A task
+   * submitted on another thread while the lane is idle is drained there instead of inline, so
+   * that writes happen on the thread that owns the connection (Undertow would otherwise hand each
+   * write over to it, one wake-up per write). Set on the lane when the transport changes; volatile
+   * because any thread submits.
+   */
+  private volatile IoThread home;
+
+  void home(IoThread home) {
+    this.home = home;
+  }
+
   @Override
   public void execute(Runnable task) {
     queue.add(task);
     if (pending.getAndIncrement() == 0) {
-      if (runner == null) {
-        drain();
-      } else {
+      IoThread h;
+      if (runner != null) {
         runner.execute(this::drain);
+      } else if ((h = home) != null && !h.isCurrent()) {
+        h.execute(this::drain);
+      } else {
+        drain();
       }
     }
   }

@@ -58,6 +58,11 @@ abstract class Transport {
   /** Lane. The upgrade this transport was paused for (see {@link #onProbed}) was abandoned. */
   void onUpgradeAbandoned() {}
 
+  /** The I/O thread that owns this transport's connection, or null when it has none (HTTP requests come on any). */
+  IoThread ioThread() {
+    return null;
+  }
+
   final void attach(EngineSession session) {
     this.session = session;
   }

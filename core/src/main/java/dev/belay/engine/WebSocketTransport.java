@@ -36,6 +36,11 @@ final class WebSocketTransport extends Transport implements WebSocketListener {
   }
 
   @Override
+  IoThread ioThread() {
+    return connection.ioThread();
+  }
+
+  @Override
   boolean writable() {
     return !writing && !closed;
   }
@@ -61,7 +66,7 @@ final class WebSocketTransport extends Transport implements WebSocketListener {
 
   private void write(EnginePacket p, WriteCallback done) {
     if (p.isBinary()) connection.sendBinary(p.binary(), done);
-    else connection.sendText(EngineCodec.encodePacket(p), done);
+    else connection.sendText(p.utf8Frame(), done);
   }
 
   @Override

@@ -4,7 +4,7 @@ package dev.belay.engine;
  * Told when a write has left for the network, or failed.
  *
  * <pre>{@code
- * connection.sendText("4hi", error -> { if (error != null) log(error); });
+ * connection.sendBinary(bytes, error -> { if (error != null) log(error); });
  * }</pre>
  */
 @FunctionalInterface

@@ -1,5 +1,6 @@
 package dev.belay.transport;
 
+import dev.belay.engine.IoThread;
 import dev.belay.engine.WebSocketConnection;
 import dev.belay.engine.WebSocketListener;
 import dev.belay.engine.WriteCallback;
@@ -22,9 +23,12 @@ import org.xnio.Pooled;
  */
 final class UndertowWebSocket implements WebSocketConnection {
   private final WebSocketChannel channel;
+  /** The I/O thread of the channel, shared with the other connections it serves. Final. */
+  private final UndertowIoThread ioThread;
 
   private UndertowWebSocket(WebSocketChannel channel) {
     this.channel = channel;
+    this.ioThread = UndertowIoThread.of(channel.getIoThread());
   }
 
   static void open(WebSocketChannel channel, long maxPayload, Function<WebSocketConnection, WebSocketListener> open) {
@@ -90,13 +94,18 @@ final class UndertowWebSocket implements WebSocketConnection {
   }
 
   @Override
-  public void sendText(String text, WriteCallback done) {
-    WebSockets.sendText(text, channel, callback(done));
+  public void sendText(byte[] utf8, WriteCallback done) {
+    WebSockets.sendText(ByteBuffer.wrap(utf8), channel, callback(done));
   }
 
   @Override
   public void sendBinary(byte[] data, WriteCallback done) {
     WebSockets.sendBinary(ByteBuffer.wrap(data), channel, callback(done));
+  }
+
+  @Override
+  public IoThread ioThread() {
+    return ioThread;
   }
 
   @Override

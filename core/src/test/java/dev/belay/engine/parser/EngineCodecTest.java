@@ -14,6 +14,17 @@ import org.junit.jupiter.api.Test;
 class EngineCodecTest {
 
   @Test
+  void aTextPacketsWebSocketFrameIsItsTypeAndTextInUtf8EncodedOnce() {
+    EnginePacket packet = EnginePacket.message("h\u00e9llo \uD83D\uDE00");
+    byte[] frame = packet.utf8Frame();
+    assertArrayEquals("4h\u00e9llo \uD83D\uDE00".getBytes(StandardCharsets.UTF_8), frame);
+    assertTrue(frame == packet.utf8Frame(), "a broadcast shares one encoding");
+    assertArrayEquals(new byte[] {'2'}, EnginePacket.PING.utf8Frame());
+    assertArrayEquals("3probe".getBytes(StandardCharsets.UTF_8), EnginePacket.PONG_PROBE.utf8Frame());
+    assertThrows(IllegalStateException.class, () -> EnginePacket.binary(new byte[] {1}).utf8Frame());
+  }
+
+  @Test
   void decodesEveryPacketTypeFromItsDigit() {
     assertEquals(EnginePacket.of(EnginePacketType.OPEN, "{\"sid\":\"x\"}"), EngineCodec.decodePacket("0{\"sid\":\"x\"}"));
     assertEquals(EnginePacket.CLOSE, EngineCodec.decodePacket("1"));
