@@ -26,8 +26,6 @@ import java.util.logging.Logger;
 final class EngineSession implements EngineSocket {
   private static final Logger LOG = Logger.getLogger(EngineSession.class.getName());
   private static final Cancellable NONE = () -> {};
-  /** With listeners on the I/O thread, a listener that holds it longer is logged. */
-  private static final long SLOW_LISTENER_NANOS = 100_000_000L;
 
   enum State { OPEN, CLOSING, CLOSED }
 
@@ -78,7 +76,7 @@ final class EngineSession implements EngineSocket {
     this.options = server.options();
     this.scheduler = server.scheduler();
     this.listenerLane = options.listenersOnIoThread()
-        ? new SerialLane(null, SLOW_LISTENER_NANOS)
+        ? new SerialLane(null, true)
         : new SerialLane(server.executor());
     this.transport = transport;
     transport.attach(this);

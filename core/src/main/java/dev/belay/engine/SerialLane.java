@@ -24,16 +24,18 @@ final class SerialLane implements Executor {
   /** Tasks submitted and not finished; the thread that moves it from 0 to 1 starts the drain. */
   private final AtomicInteger pending = new AtomicInteger();
 
-  /** Inline lanes running application code: warn when one task holds the thread this long (0: never). Final. */
-  private final long warnAfterNanos;
+  /** A task holding an I/O thread longer than this is logged (inline lanes that run application code). */
+  static final long SLOW_TASK_NANOS = 100_000_000L;
+  /** Whether to time tasks against {@link #SLOW_TASK_NANOS}. Final (a boolean: lanes are per session). */
+  private final boolean warnIfSlow;
 
   SerialLane(Executor runner) {
-    this(runner, 0);
+    this(runner, false);
   }
 
-  SerialLane(Executor runner, long warnAfterNanos) {
+  SerialLane(Executor runner, boolean warnIfSlow) {
     this.runner = runner;
-    this.warnAfterNanos = warnAfterNanos;
+    this.warnIfSlow = warnIfSlow;
   }
 
   /**
@@ -66,7 +68,7 @@ final class SerialLane implements Executor {
 
   private void warnIfSlow(long start) {
     long took = System.nanoTime() - start;
-    if (took > warnAfterNanos) {
+    if (took > SLOW_TASK_NANOS) {
       LOG.log(Level.WARNING, () -> "a listener held thread " + Thread.currentThread().getName() + " for "
           + took / 1_000_000 + " ms; with listenersOnIoThread every connection on that thread waited, heartbeats "
           + "included: move blocking work to an executor, or turn listenersOnIoThread off");
@@ -76,13 +78,13 @@ final class SerialLane implements Executor {
   private void drain() {
     do {
       Runnable task = queue.poll();
-      long start = warnAfterNanos > 0 ? System.nanoTime() : 0;
+      long start = warnIfSlow ? System.nanoTime() : 0;
       try {
         task.run();
       } catch (Throwable t) {
         LOG.log(Level.WARNING, "task failed on a session lane", t);
       }
-      if (warnAfterNanos > 0) warnIfSlow(start);
+      if (warnIfSlow) warnIfSlow(start);
     } while (pending.decrementAndGet() != 0);
   }
 }
