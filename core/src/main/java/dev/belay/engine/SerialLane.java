@@ -76,6 +76,7 @@ final class SerialLane implements Executor {
   }
 
   private void drain() {
+    int ran = 0;
     do {
       Runnable task = queue.poll();
       long start = warnIfSlow ? System.nanoTime() : 0;
@@ -85,6 +86,17 @@ final class SerialLane implements Executor {
         LOG.log(Level.WARNING, "task failed on a session lane", t);
       }
       if (warnIfSlow) warnIfSlow(start);
-    } while (pending.decrementAndGet() != 0);
+      if (pending.decrementAndGet() == 0) return;
+      IoThread h;
+      if (++ran >= FAIR_SHARE && (h = home) != null && h.isCurrent()) {
+        // Other connections share this I/O thread: a session that keeps receiving work from
+        // elsewhere (a flood of broadcasts) goes to the back of the thread's queue.
+        h.execute(this::drain);
+        return;
+      }
+    } while (true);
   }
+
+  /** Tasks one drain runs on a shared I/O thread before it lets the other connections go first. */
+  private static final int FAIR_SHARE = 256;
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The engine lane: inline where work arrives, or on the session's I/O thread when it has one. */
@@ -17,14 +18,14 @@ class EngineLaneTest {
   /** A single-thread executor standing in for an I/O thread. */
   private static final class FakeIoThread implements IoThread {
     final ExecutorService thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "fake-io"));
-    int handOffs; // touched only by the submitting test thread
+    final AtomicInteger handOffs = new AtomicInteger();
 
     @Override public boolean isCurrent() {
       return Thread.currentThread().getName().equals("fake-io");
     }
 
     @Override public void execute(Runnable task) {
-      handOffs++;
+      handOffs.incrementAndGet();
       thread.execute(task);
     }
   }
@@ -56,9 +57,14 @@ class EngineLaneTest {
       });
     }
     lane.execute(() -> done.complete(null));
+    // Another connection's work on the same I/O thread, queued behind the lane's first drain.
+    List<Integer> lanePositionWhenOtherRan = new ArrayList<>();
+    io.thread.execute(() -> lanePositionWhenOtherRan.add(order.size()));
     release.complete(null);
     done.get(10, TimeUnit.SECONDS);
-    assertEquals(1, io.handOffs, "one hand-off while the lane was busy, not one per task");
+    // 1,002 tasks: the first hand-off, then the drain steps aside every 256 tasks (3 times).
+    assertEquals(4, io.handOffs.get(), "a hand-off per 256 tasks, not one per task");
+    assertEquals(List.of(255), lanePositionWhenOtherRan, "the other connection ran after the lane's first 256 tasks");
     for (int i = 0; i < 1000; i++) assertEquals(i, order.get(i));
     assertEquals(List.of("fake-io"), threads.stream().distinct().toList());
     io.thread.shutdown();
@@ -76,7 +82,7 @@ class EngineLaneTest {
       ranOn.complete(ran.isEmpty() ? "later" : ran.get(0));
     }).get(10, TimeUnit.SECONDS);
     assertSame("inline", ranOn.get());
-    assertEquals(0, io.handOffs);
+    assertEquals(0, io.handOffs.get());
     io.thread.shutdown();
   }
 }
