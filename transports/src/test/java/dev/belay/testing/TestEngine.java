@@ -4,10 +4,15 @@ import dev.belay.engine.EngineOptions;
 import dev.belay.engine.EngineServer;
 import dev.belay.engine.EngineSocket;
 import dev.belay.engine.Listening;
+import dev.belay.transport.BelayHandler;
+import io.undertow.Undertow;
+import io.undertow.server.handlers.ResponseCodeHandler;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * An echo engine on 127.0.0.1, port 0, for integration tests: every message comes back unchanged.
@@ -22,6 +27,10 @@ public final class TestEngine implements AutoCloseable {
   public final BlockingQueue<String> closes = new LinkedBlockingQueue<>();
 
   private TestEngine(EngineOptions options, boolean echo) {
+    this(options, echo, engine -> engine.listen("127.0.0.1", 0));
+  }
+
+  private TestEngine(EngineOptions options, boolean echo, Function<EngineServer, Listening> listen) {
     engine = new EngineServer(options);
     engine.onConnection(socket -> {
       connections.add(socket);
@@ -33,7 +42,7 @@ public final class TestEngine implements AutoCloseable {
         });
       }
     });
-    http = engine.listen("127.0.0.1", 0);
+    http = listen.apply(engine);
   }
 
   /** An echo engine at {@code /engine.io/} with fast heartbeats (300/200 ms) unless customized. */
@@ -54,6 +63,36 @@ public final class TestEngine implements AutoCloseable {
         .pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200));
     customize.accept(b);
     return new TestEngine(b.build(), false);
+  }
+
+  /**
+   * Like {@link #start(Consumer)}, but mounted as an application would: {@code new BelayHandler(engine,
+   * next)} in the application's own Undertow, configured by {@code server} (its options, such as
+   * MAX_ENTITY_SIZE, are the application's, not Belay's). Other paths answer 404.
+   */
+  public static TestEngine mounted(Consumer<EngineOptions.Builder> customize, Consumer<Undertow.Builder> server) {
+    EngineOptions.Builder b = EngineOptions.builder().path("/engine.io/")
+        .pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200));
+    customize.accept(b);
+    return new TestEngine(b.build(), true, engine -> {
+      Undertow.Builder builder = Undertow.builder().addHttpListener(0, "127.0.0.1")
+          .setHandler(new BelayHandler(engine, ResponseCodeHandler.HANDLE_404));
+      server.accept(builder);
+      Undertow undertow = builder.build();
+      undertow.start();
+      int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+      return new Listening() {
+        @Override public int port() { return port; }
+
+        @Override public String host() { return "127.0.0.1"; }
+
+        @Override
+        public void close() {
+          engine.close();
+          undertow.stop();
+        }
+      };
+    });
   }
 
   public String url(String query) {
