@@ -21,7 +21,8 @@ public interface HttpExchange {
   /**
    * Reads the whole request body without blocking. Exactly one of the listener's methods is
    * called, on any thread. A body over {@code maxBytes} (by Content-Length or as it arrives) is
-   * reported as {@link BodyListener#onTooLarge()}.
+   * reported as {@link BodyListener#onTooLarge()}; the rest of it is then left unread, so the
+   * answer to it ends the connection.
    */
   void readBody(int maxBytes, BodyListener listener);
 

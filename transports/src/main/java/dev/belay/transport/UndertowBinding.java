@@ -22,6 +22,9 @@ public final class UndertowBinding implements HttpBinding {
   public Listening listen(EngineServer engine, String host, int port) {
     Undertow undertow = Undertow.builder()
         .addHttpListener(port, host)
+        // Caps bodies sent to other paths (the 404s). Belay's own path counts its bodies itself and
+        // answers 413 (UndertowBodyReader): this limit, when a chunked body trips it, only cuts
+        // the connection.
         .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) engine.options().maxPayload())
         // A client must send its request head promptly, and a keep-alive connection that carries no
         // request is dropped; held polls and streams are answered within pingInterval, so neither

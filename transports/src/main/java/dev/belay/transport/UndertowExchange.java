@@ -4,18 +4,21 @@ import dev.belay.engine.HttpExchange;
 import dev.belay.engine.TransportRequest;
 import dev.belay.engine.WebSocketConnection;
 import dev.belay.engine.WebSocketListener;
+import io.undertow.io.IoCallback;
+import io.undertow.io.Sender;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RequestTooBigException;
 import io.undertow.server.ServerConnection;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import io.undertow.util.SameThreadExecutor;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.function.Function;
+import org.xnio.IoUtils;
+import org.xnio.channels.StreamSourceChannel;
 
 /**
  * {@link HttpExchange} over Undertow. Every operation on the exchange runs on the exchange's own
@@ -33,6 +36,13 @@ final class UndertowExchange implements HttpExchange {
   private boolean responded;
   /** Set on the I/O thread when a streamed response started; it may still be aborted until it ends. */
   private boolean streaming;
+  /**
+   * Set on the I/O thread when the request body was over the limit and left (partly) unread: the
+   * answer then ends the connection.
+   */
+  private boolean bodyLeftUnread;
+  /** I/O thread: the request channel the body reader took before it stopped, or null if none. */
+  private StreamSourceChannel unreadChannel;
 
   UndertowExchange(HttpServerExchange exchange, int maxPayload) {
     this.exchange = exchange;
@@ -53,25 +63,13 @@ final class UndertowExchange implements HttpExchange {
 
   @Override
   public void readBody(int maxBytes, BodyListener listener) {
-    onIoThread(() -> {
-      long declared = exchange.getRequestContentLength();
-      if (declared > maxBytes) {
-        listener.onTooLarge();
-        return;
-      }
-      exchange.setMaxEntitySize(maxBytes);
-      exchange.getRequestReceiver().setMaxBufferSize(maxBytes);
-      exchange.getRequestReceiver().receiveFullBytes(
-          (ex, bytes) -> {
-            keepOpen(ex);
-            listener.onBody(bytes);
-          },
-          (ex, error) -> {
-            keepOpen(ex);
-            if (error instanceof RequestTooBigException) listener.onTooLarge();
-            else listener.onError(error);
-          });
-    });
+    onIoThread(() -> UndertowBodyReader.read(exchange, maxBytes, listener, channel -> {
+      // The answer (413) goes out with the body unread: it says Connection: close, and the rest
+      // of the body is dropped once it has gone out (see respond).
+      bodyLeftUnread = true;
+      unreadChannel = channel;
+      exchange.setPersistent(false);
+    }));
   }
 
   @Override
@@ -83,7 +81,36 @@ final class UndertowExchange implements HttpExchange {
       exchange.setStatusCode(status);
       headers.forEach((k, v) -> exchange.getResponseHeaders().put(HttpString.tryFromString(k), v));
       exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
-      exchange.getResponseSender().send(ByteBuffer.wrap(body));
+      if (!bodyLeftUnread) {
+        exchange.getResponseSender().send(ByteBuffer.wrap(body));
+        return;
+      }
+      // Not endExchange(): on a connection that is not kept alive it shuts the reading side at
+      // once, and closing a socket with unread bytes resets it, which can destroy the answer before
+      // the client (busy sending its body) reads it. Instead the response is finished here, and
+      // the rest of the body is read and dropped; the request then ends, and Undertow closes the
+      // connection cleanly.
+      exchange.getResponseSender().send(ByteBuffer.wrap(body), new IoCallback() {
+        @Override
+        public void onComplete(HttpServerExchange ex, Sender sender) {
+          sender.close(new IoCallback() {
+            @Override
+            public void onComplete(HttpServerExchange ex2, Sender s) {
+              UndertowBodyReader.discardRest(ex2, unreadChannel);
+            }
+
+            @Override
+            public void onException(HttpServerExchange ex2, Sender s, IOException e) {
+              IoUtils.safeClose(ex2.getConnection());
+            }
+          });
+        }
+
+        @Override
+        public void onException(HttpServerExchange ex, Sender sender, IOException e) {
+          IoUtils.safeClose(ex.getConnection());
+        }
+      });
     });
   }
 
@@ -138,15 +165,6 @@ final class UndertowExchange implements HttpExchange {
         exchange.endExchange();
       }
     });
-  }
-
-  /**
-   * A body that arrives after the handler returned is delivered through Undertow's root-handler
-   * path, which ends the exchange (an empty 200) when the callback returns undispatched. The
-   * engine answers later, from its lane, so the exchange is marked dispatched here.
-   */
-  private static void keepOpen(HttpServerExchange ex) {
-    if (!ex.isDispatched()) ex.dispatch(SameThreadExecutor.INSTANCE, () -> {}); // outside a call: runs the no-op at once
   }
 
   private void onIoThread(Runnable task) {
