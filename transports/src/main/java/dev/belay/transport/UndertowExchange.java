@@ -6,8 +6,10 @@ import dev.belay.engine.WebSocketConnection;
 import dev.belay.engine.WebSocketListener;
 import io.undertow.io.IoCallback;
 import io.undertow.io.Sender;
+import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.ServerConnection;
+import io.undertow.server.protocol.http.HttpServerConnection;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -17,8 +19,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.function.Function;
+import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSourceChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
 
 /**
  * {@link HttpExchange} over Undertow. Every operation on the exchange runs on the exchange's own
@@ -43,6 +47,8 @@ final class UndertowExchange implements HttpExchange {
   private boolean bodyLeftUnread;
   /** I/O thread: the request channel the body reader took before it stopped, or null if none. */
   private StreamSourceChannel unreadChannel;
+  /** I/O thread: watches the connection of a held poll for the client's close, or null. */
+  private PeerCloseWatch peerWatch;
 
   UndertowExchange(HttpServerExchange exchange, int maxPayload) {
     this.exchange = exchange;
@@ -77,6 +83,7 @@ final class UndertowExchange implements HttpExchange {
     onIoThread(() -> {
       if (responded || exchange.isResponseStarted()) return;
       responded = true;
+      stopPeerWatch();
       clearAbortWatch();
       exchange.setStatusCode(status);
       headers.forEach((k, v) -> exchange.getResponseHeaders().put(HttpString.tryFromString(k), v));
@@ -118,6 +125,7 @@ final class UndertowExchange implements HttpExchange {
   public ResponseStream stream(int status, Map<String, String> headers) {
     UndertowResponseStream stream = new UndertowResponseStream(exchange, this::clearAbortWatch);
     onIoThread(() -> {
+      stopPeerWatch(); // the stream watches the connection itself
       if (responded || exchange.isResponseStarted()) {
         stream.failStart();
         return;
@@ -142,7 +150,84 @@ final class UndertowExchange implements HttpExchange {
         watcher = created;
       }
       watcher.callback = callback;
+      if (!responded) watchForPeerClose();
     });
+  }
+
+  /**
+   * A held poll: Undertow reads nothing from a connection while its response is pending, so a
+   * client that goes away is otherwise noticed only when the poll is answered, at the next ping,
+   * and then only at the ping timeout. In HTTP/1.1 the connection of a held GET (no body) is
+   * silent until the answer, so it is watched: end of file (or an error) closes the connection,
+   * which fires the abort watch ("transport close"), as the reference server does when a poll's
+   * socket ends. Bytes that do arrive (a pipelined request) are handed back to Undertow, as its
+   * own decoders hand back bytes read past a body, and the watch stops: that client's departure is
+   * again noticed at the ping timeout.
+   */
+  private void watchForPeerClose() {
+    if (peerWatch != null) return;
+    // Not HTTP/1.x (HTTP/2 tells of a closed stream itself), a body still unread, or bytes of a
+    // next request already buffered: those bytes are Undertow's to read, not ours.
+    if (!(exchange.getConnection() instanceof HttpServerConnection connection)) return;
+    if (!exchange.isRequestComplete() || connection.getExtraBytes() != null) return;
+    ConduitStreamSourceChannel source = connection.getChannel().getSourceChannel();
+    peerWatch = new PeerCloseWatch(connection, source, source.getReadListener());
+    source.setReadListener(peerWatch);
+    source.resumeReads();
+  }
+
+  private void stopPeerWatch() {
+    PeerCloseWatch watch = peerWatch;
+    peerWatch = null;
+    if (watch != null) watch.stop();
+  }
+
+  /** Reads the silent connection of a held poll until it ends. I/O thread only. */
+  private static final class PeerCloseWatch implements ChannelListener<ConduitStreamSourceChannel> {
+    private final HttpServerConnection connection;
+    private final ConduitStreamSourceChannel source;
+    /** Undertow's read listener (reads suspended during a request), put back when the watch stops. */
+    private final ChannelListener<? super ConduitStreamSourceChannel> undertows;
+    /** I/O thread: the poll was answered, or the connection ended or carried bytes; no more reads. */
+    private boolean stopped;
+
+    PeerCloseWatch(HttpServerConnection connection, ConduitStreamSourceChannel source,
+        ChannelListener<? super ConduitStreamSourceChannel> undertows) {
+      this.connection = connection;
+      this.source = source;
+      this.undertows = undertows;
+    }
+
+    @Override
+    public void handleEvent(ConduitStreamSourceChannel ch) {
+      if (stopped) return;
+      PooledByteBuffer pooled = connection.getByteBufferPool().allocate();
+      boolean handedBack = false;
+      try {
+        int n = ch.read(pooled.getBuffer());
+        if (n == 0) return;
+        stop();
+        if (n < 0) {
+          IoUtils.safeClose(connection); // the client is gone: fires the abort watch
+          return;
+        }
+        pooled.getBuffer().flip();
+        connection.ungetRequestBytes(pooled); // Undertow reads them once the poll is answered
+        handedBack = true;
+      } catch (IOException e) {
+        stop();
+        IoUtils.safeClose(connection);
+      } finally {
+        if (!handedBack) pooled.close();
+      }
+    }
+
+    void stop() {
+      if (stopped) return;
+      stopped = true;
+      source.suspendReads();
+      source.setReadListener(undertows);
+    }
   }
 
   private void clearAbortWatch() {
@@ -154,6 +239,7 @@ final class UndertowExchange implements HttpExchange {
   public void acceptWebSocket(Map<String, String> headers, Function<WebSocketConnection, WebSocketListener> open) {
     onIoThread(() -> {
       responded = true;
+      stopPeerWatch();
       headers.forEach((k, v) -> exchange.getResponseHeaders().put(HttpString.tryFromString(k), v));
       WebSocketConnectionCallback callback =
           (wsExchange, channel) -> UndertowWebSocket.open(channel, maxPayload, open);
