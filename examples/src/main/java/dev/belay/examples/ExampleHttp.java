@@ -3,7 +3,6 @@ package dev.belay.examples;
 import dev.belay.Server;
 import dev.belay.transport.BelayHandler;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import java.net.InetSocketAddress;
 
@@ -34,8 +33,6 @@ public final class ExampleHttp implements AutoCloseable {
   public static ExampleHttp start(Server io, String pagesFolder, String host, int port) {
     Undertow undertow = Undertow.builder()
         .addHttpListener(port, host)
-        // Undertow reads request bodies of any size unless told otherwise.
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) io.options().engine().maxPayload())
         .setHandler(new BelayHandler(io, new StaticResources(pagesFolder, ResponseCodeHandler.HANDLE_404)))
         .build();
     undertow.start();

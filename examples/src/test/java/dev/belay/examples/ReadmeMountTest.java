@@ -7,7 +7,6 @@ import dev.belay.Server;
 import dev.belay.transport.BelayHandler;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.resource.ClassPathResourceManager;
 import java.net.InetSocketAddress;
@@ -37,7 +36,6 @@ class ReadmeMountTest {
 
     Undertow undertow = Undertow.builder()
         .addHttpListener(port, "127.0.0.1")
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) io.options().engine().maxPayload())
         .setHandler(new BelayHandler(io, app))
         .build();
     undertow.start();
