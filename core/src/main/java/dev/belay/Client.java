@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One engine session seen from the event layer (socket.io's {@code Client}): decodes its messages,
@@ -32,11 +31,14 @@ final class Client {
   private final SerialLane lane = new SerialLane();
   // Confined to the lane.
   private final SocketDecoder decoder;
-  // namespace name -> connected socket; written on the lane, read from any thread.
-  private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
-  // Namespaces whose CONNECT is still in middleware; confined to the lane.
-  private final Set<String> connecting = new HashSet<>();
-  // The connect timer until a namespace is joined; written on the lane, cancelled from any thread.
+  // namespace name -> connected socket: an immutable snapshot, replaced on the lane, read from any
+  // thread. A client is nearly always in one or two namespaces, where Map.of is a few words and a
+  // ConcurrentHashMap a few hundred bytes (issue 7's idle-heap bar).
+  private volatile Map<String, Socket> sockets = Map.of();
+  // Namespaces whose CONNECT is still in middleware; null when none. Confined to the lane.
+  private Set<String> connecting;
+  // The connect timer until a namespace is joined, then null (so the finished timer task is
+  // garbage at once, not held for the connection's life); written on the lane, read anywhere.
   private volatile Cancellable connectTimer;
   // Set once when the engine session is gone or the server closed this client; any thread.
   private volatile boolean closed;
@@ -93,7 +95,7 @@ final class Client {
     String namespace = packet.namespace();
     switch (packet.type()) {
       case CONNECT -> {
-        if (sockets.containsKey(namespace) || connecting.contains(namespace)) {
+        if (sockets.containsKey(namespace) || (connecting != null && connecting.contains(namespace))) {
           LOG.log(System.Logger.Level.DEBUG, "second CONNECT to {0} ignored", namespace);
           return;
         }
@@ -123,13 +125,15 @@ final class Client {
     }
     // Connection state recovery would go here: with recovery on, look up auth's pid and offset,
     // restore the old socket's id, rooms and data, and replay what it missed.
+    if (connecting == null) connecting = new HashSet<>(4);
     connecting.add(name);
-    Socket socket = new Socket(namespace, this, new LinkedHashMap<>(auth));
+    Socket socket = new Socket(namespace, this, auth.isEmpty() ? Map.of() : new LinkedHashMap<>(auth));
     namespace.runMiddlewares(socket, error -> lane.runNowOrLater(() -> finishConnect(namespace, socket, error)));
   }
 
   private void finishConnect(Namespace namespace, Socket socket, Exception error) {
     connecting.remove(namespace.name());
+    if (connecting.isEmpty()) connecting = null;
     if (!isOpen()) return;
     if (error != null) {
       Object data = error instanceof ConnectError ce && ce.data() != null
@@ -138,9 +142,8 @@ final class Client {
       write(SocketEncoder.encode(SocketPacket.connectError(namespace.name(), message, data)), false);
       return;
     }
-    sockets.put(namespace.name(), socket);
-    Cancellable timer = connectTimer;
-    if (timer != null) timer.cancel();
+    sockets = with(sockets, namespace.name(), socket);
+    cancelConnectTimer();
     namespace.addSocket(socket);
   }
 
@@ -153,7 +156,27 @@ final class Client {
 
   /** The socket left its namespace. */
   void remove(Socket socket) {
-    sockets.remove(socket.namespace().name(), socket);
+    String name = socket.namespace().name();
+    if (sockets.get(name) != socket) return;
+    Map<String, Socket> copy = new LinkedHashMap<>(sockets);
+    copy.remove(name);
+    sockets = Map.copyOf(copy);
+  }
+
+  /** Lane. A copy of {@code map} with one more entry, immutable. */
+  private static Map<String, Socket> with(Map<String, Socket> map, String name, Socket socket) {
+    if (map.isEmpty()) return Map.of(name, socket);
+    Map<String, Socket> copy = new LinkedHashMap<>(map);
+    copy.put(name, socket);
+    return Map.copyOf(copy);
+  }
+
+  /** Lane. Stops the connect timer, if still running, and lets go of it. */
+  private void cancelConnectTimer() {
+    Cancellable timer = connectTimer;
+    if (timer == null) return;
+    timer.cancel();
+    connectTimer = null;
   }
 
   /** {@code socket.disconnect(true)}: every socket of this client leaves, then the session closes. */
@@ -173,12 +196,11 @@ final class Client {
   }
 
   private void onEngineClose(CloseReason reason) {
-    Cancellable timer = connectTimer;
-    if (timer != null) timer.cancel();
+    cancelConnectTimer();
     DisconnectReason why = DisconnectReason.of(reason);
     for (Socket socket : new ArrayList<>(sockets.values())) socket.onClose(why);
     closed = true;
-    sockets.clear();
+    sockets = Map.of();
     decoder.reset();
   }
 }

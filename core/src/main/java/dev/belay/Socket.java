@@ -12,12 +12,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -52,30 +53,38 @@ public final class Socket implements RemoteSocket {
   private final String id = newId();
   private final Namespace namespace;
   private final Client client;
-  private final Handshake handshake;
-  private final JsonMapper mapper;
+  // The CONNECT packet's auth payload (unmodifiable); final. The Handshake is built from it, the
+  // engine request and the session's start on first use: most sockets never ask, and its maps
+  // cost about a kilobyte per socket (issue 7's idle-heap bar).
+  private final Map<String, Object> auth;
+  // Built once on first handshake(), under this socket's monitor; any thread reads.
+  private volatile Handshake handshake;
   private final LocalSocket local = new Local();
-  // Application data; any thread.
-  private final Map<String, Object> data = new ConcurrentHashMap<>();
-  // event name -> listeners; any thread adds, the lane reads.
-  private final Map<String, List<EventListener>> listeners = new ConcurrentHashMap<>();
-  // Any-event listeners; any thread adds, the lane reads.
-  private final List<AnyListener> anyListeners = new CopyOnWriteArrayList<>();
-  // Packet middleware; any thread adds, the lane reads.
-  private final List<PacketMiddleware> middlewares = new CopyOnWriteArrayList<>();
-  // disconnecting / disconnect listeners; any thread adds, the lane reads.
-  private final List<DisconnectListener> disconnectingListeners = new CopyOnWriteArrayList<>();
-  private final List<DisconnectListener> disconnectListeners = new CopyOnWriteArrayList<>();
-  // ack id -> waiting emit; emits add from any thread, the lane or a timer removes (first remover wins).
-  private final Map<Long, PendingAck> pendingAcks = new ConcurrentHashMap<>();
+  // Application data; created on first data() under this socket's monitor (most sockets never
+  // use it), then any thread.
+  private volatile Map<String, Object> data;
+  // Listener registries: immutable snapshots replaced under this socket's monitor when a listener
+  // is added (rare, at setup), read without a lock on the lane. An empty registry is a shared
+  // immutable empty, so a socket pays only for the listeners it has.
+  // event name -> listeners.
+  private volatile Map<String, List<EventListener>> listeners = Map.of();
+  // Any-event listeners.
+  private volatile List<AnyListener> anyListeners = List.of();
+  // Packet middleware.
+  private volatile List<PacketMiddleware> middlewares = List.of();
+  // disconnecting / disconnect listeners.
+  private volatile List<DisconnectListener> disconnectingListeners = List.of();
+  private volatile List<DisconnectListener> disconnectListeners = List.of();
+  // ack id -> waiting emit; created on the first ack expected (under this socket's monitor), null
+  // until then. Emits add from any thread, the lane or a timer removes (first remover wins).
+  private volatile Map<Long, PendingAck> pendingAcks;
   // Lifecycle; moved to CONNECTED and DISCONNECTED on the lane, read from any thread.
   private volatile State state = State.CONNECTING;
 
   Socket(Namespace namespace, Client client, Map<String, Object> auth) {
     this.namespace = namespace;
     this.client = client;
-    this.mapper = client.server().options().jsonMapper();
-    this.handshake = buildHandshake(client.conn().request(), client.conn().createdAt(), auth);
+    this.auth = auth.isEmpty() ? Map.of() : Collections.unmodifiableMap(auth);
   }
 
   private static String newId() {
@@ -88,7 +97,7 @@ public final class Socket implements RemoteSocket {
     String address = request.remoteAddress() == null ? null
         : request.remoteAddress().getAddress() == null ? request.remoteAddress().getHostString()
         : request.remoteAddress().getAddress().getHostAddress();
-    return new Handshake(request.headers(), request.queryParameters(), Collections.unmodifiableMap(auth), address,
+    return new Handshake(request.headers(), request.queryParameters(), auth, address,
         Instant.ofEpochMilli(createdAt).toString(), createdAt, request.url(), request.secure());
   }
 
@@ -102,13 +111,23 @@ public final class Socket implements RemoteSocket {
 
   @Override
   public Handshake handshake() {
-    return handshake;
+    Handshake h = handshake;
+    if (h != null) return h;
+    synchronized (this) {
+      if (handshake == null) handshake = buildHandshake(client.conn().request(), client.conn().createdAt(), auth);
+      return handshake;
+    }
   }
 
   /** Application data for this socket (a user name, a session); thread-safe, null values not allowed. */
   @Override
   public Map<String, Object> data() {
-    return data;
+    Map<String, Object> d = data;
+    if (d != null) return d;
+    synchronized (this) {
+      if (data == null) data = new ConcurrentHashMap<>();
+      return data;
+    }
   }
 
   public Namespace namespace() {
@@ -156,46 +175,78 @@ public final class Socket implements RemoteSocket {
    */
   public Socket on(String event, EventListener listener) {
     switch (event) {
-      case "disconnect" -> disconnectListeners.add(reason -> listener.onEvent(List.of(reason.text()), Ack.NONE));
-      case "disconnecting" -> disconnectingListeners.add(reason -> listener.onEvent(List.of(reason.text()), Ack.NONE));
-      default -> listeners.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>()).add(listener);
+      case "disconnect" -> onDisconnect(reason -> listener.onEvent(List.of(reason.text()), Ack.NONE));
+      case "disconnecting" -> onDisconnecting(reason -> listener.onEvent(List.of(reason.text()), Ack.NONE));
+      default -> {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (this) {
+          Map<String, List<EventListener>> copy = new HashMap<>(listeners);
+          copy.put(event, append(copy.getOrDefault(event, List.of()), listener));
+          listeners = Map.copyOf(copy);
+        }
+      }
     }
     return this;
   }
 
   /** Adds a listener whose first argument is mapped to {@code type} through the {@link JsonMapper}. */
   public <T> Socket on(String event, Class<T> type, TypedEventListener<T> listener) {
-    return on(event, (args, ack) -> listener.onEvent(args.isEmpty() ? null : mapper.fromPlain(args.get(0), type), ack));
+    return on(event, (args, ack) -> listener.onEvent(args.isEmpty() ? null : mapper().fromPlain(args.get(0), type), ack));
   }
 
   /** Removes every listener of {@code event}. */
   public Socket off(String event) {
-    listeners.remove(event);
+    synchronized (this) {
+      if (!listeners.containsKey(event)) return this;
+      Map<String, List<EventListener>> copy = new HashMap<>(listeners);
+      copy.remove(event);
+      listeners = Map.copyOf(copy);
+    }
     return this;
   }
 
   /** Adds a listener that sees every incoming event before its own listeners. */
   public Socket onAny(AnyListener listener) {
-    anyListeners.add(listener);
+    synchronized (this) {
+      anyListeners = append(anyListeners, listener);
+    }
     return this;
   }
 
   /** Adds packet middleware, run in order before the listeners of each incoming event. */
   public Socket use(PacketMiddleware middleware) {
-    middlewares.add(middleware);
+    synchronized (this) {
+      middlewares = append(middlewares, middleware);
+    }
     return this;
   }
 
   /** Called before the socket leaves its rooms. */
   public Socket onDisconnecting(DisconnectListener listener) {
-    disconnectingListeners.add(listener);
+    synchronized (this) {
+      disconnectingListeners = append(disconnectingListeners, listener);
+    }
     return this;
   }
 
   /** Called once the socket has left its namespace. */
   public Socket onDisconnect(DisconnectListener listener) {
-    disconnectListeners.add(listener);
+    synchronized (this) {
+      disconnectListeners = append(disconnectListeners, listener);
+    }
     return this;
+  }
+
+  /** A copy of {@code list} with {@code item} appended, immutable. */
+  private static <T> List<T> append(List<T> list, T item) {
+    List<T> copy = new ArrayList<>(list.size() + 1);
+    copy.addAll(list);
+    copy.add(Objects.requireNonNull(item, "listener"));
+    return List.copyOf(copy);
+  }
+
+  private JsonMapper mapper() {
+    return client.server().options().jsonMapper();
   }
 
   // ---------------------------------------------------------------- emitting
@@ -252,6 +303,7 @@ public final class Socket implements RemoteSocket {
   /** Sends an event; called by {@link Emitter}. */
   void sendEvent(String event, Object[] args, AckCallback callback, Duration timeout, boolean isVolatile) {
     if (RESERVED_EVENTS.contains(event)) throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
+    JsonMapper mapper = mapper();
     List<Object> data = new ArrayList<>(args.length + 1);
     data.add(event);
     for (Object arg : args) data.add(mapper.toPlain(arg));
@@ -271,6 +323,7 @@ public final class Socket implements RemoteSocket {
   /** Sends an ACK for the client's event {@code ackId}; called by {@link Ack}. */
   void sendAck(long ackId, Object[] args) {
     if (state != State.CONNECTED) return;
+    JsonMapper mapper = mapper();
     List<Object> data = new ArrayList<>(args.length);
     for (Object arg : args) data.add(mapper.toPlain(arg));
     client.write(SocketEncoder.encode(SocketPacket.ack(namespace.name(), data, ackId)), false);
@@ -278,31 +331,48 @@ public final class Socket implements RemoteSocket {
 
   private void registerAck(long ackId, AckCallback callback, Duration timeout) {
     PendingAck pending = new PendingAck(callback);
-    pendingAcks.put(ackId, pending);
+    Map<Long, PendingAck> acks = acks();
+    acks.put(ackId, pending);
     Cancellable timer = client.server().scheduler().schedule(
         () -> client.server().workers().execute(() -> client.lane().execute(() ->
             failAck(ackId, new AckTimeoutException("no acknowledgement within " + timeout.toMillis() + " ms")))),
         timeout);
     pending.timer = timer;
     // The ack may have been answered (or failed) before the timer was stored.
-    if (!pendingAcks.containsKey(ackId)) timer.cancel();
+    if (!acks.containsKey(ackId)) timer.cancel();
   }
 
   /** Registers a broadcast's ack id (the broadcast owns the timeout); false if not connected. */
   boolean expectAck(long ackId, AckCallback callback) {
     if (state != State.CONNECTED) return false;
-    pendingAcks.put(ackId, new PendingAck(callback));
+    acks().put(ackId, new PendingAck(callback));
     return true;
   }
 
   /** Drops a broadcast's ack id after its timeout, without calling back. */
   void forgetAck(long ackId) {
-    pendingAcks.remove(ackId);
+    removeAck(ackId);
   }
 
   private void failAck(long ackId, Throwable error) {
-    PendingAck pending = pendingAcks.remove(ackId);
+    PendingAck pending = removeAck(ackId);
     if (pending != null) pending.complete(error, null);
+  }
+
+  /** The pending-ack map, created on first use (most sockets never wait for an ack). */
+  private Map<Long, PendingAck> acks() {
+    Map<Long, PendingAck> m = pendingAcks;
+    if (m != null) return m;
+    synchronized (this) {
+      if (pendingAcks == null) pendingAcks = new ConcurrentHashMap<>();
+      return pendingAcks;
+    }
+  }
+
+  /** Removes and returns the ack waiting under {@code ackId}, or null; creates nothing. */
+  private PendingAck removeAck(Long ackId) {
+    Map<Long, PendingAck> m = pendingAcks;
+    return m == null ? null : m.remove(ackId);
   }
 
   // ---------------------------------------------------------------- incoming packets (lane)
@@ -311,7 +381,7 @@ public final class Socket implements RemoteSocket {
     switch (packet.type()) {
       case EVENT, BINARY_EVENT -> onEvent(packet);
       case ACK, BINARY_ACK -> {
-        PendingAck pending = pendingAcks.remove(packet.id());
+        PendingAck pending = removeAck(packet.id());
         if (pending == null) return; // late, after its timeout, or unknown
         @SuppressWarnings("unchecked")
         List<Object> args = (List<Object>) packet.data();
@@ -399,8 +469,11 @@ public final class Socket implements RemoteSocket {
     namespace.adapter().delAll(id);
     namespace.removeSocket(this);
     client.remove(this);
-    for (Long ackId : new ArrayList<>(pendingAcks.keySet())) {
-      failAck(ackId, new IllegalStateException("socket disconnected: " + reason.text()));
+    Map<Long, PendingAck> acks = pendingAcks;
+    if (acks != null) {
+      for (Long ackId : new ArrayList<>(acks.keySet())) {
+        failAck(ackId, new IllegalStateException("socket disconnected: " + reason.text()));
+      }
     }
     fire(disconnectListeners, reason);
   }
