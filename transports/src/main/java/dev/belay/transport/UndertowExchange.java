@@ -32,6 +32,22 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
 final class UndertowExchange implements HttpExchange {
   /** One abort watcher per connection: keep-alive connections carry many polls, listeners must not pile up. */
   private static final AttachmentKey<AbortWatcher> ABORT = AttachmentKey.create(AbortWatcher.class);
+  /** What to do once the upgrade is done; on the exchange from acceptWebSocket until the upgrade. */
+  private static final AttachmentKey<WebSocketOpen> WS_OPEN = AttachmentKey.create(WebSocketOpen.class);
+  /**
+   * One handshake handler for every upgrade (Undertow's handler is stateless and meant to be
+   * shared). A handler per request built a set of three handshake objects each time, and Undertow
+   * keeps the upgraded exchange, and through it the handler, reachable for the connection's whole
+   * life: about 600 bytes per WebSocket (issue 7's idle-heap bar).
+   */
+  private static final WebSocketProtocolHandshakeHandler HANDSHAKE =
+      new WebSocketProtocolHandshakeHandler((WebSocketConnectionCallback) (wsExchange, channel) -> {
+        WebSocketOpen opener = wsExchange.getAttachment(WS_OPEN);
+        // The exchange stays reachable as long as the connection: let go of the opener (and the
+        // handshake state it captures) now that it has run.
+        wsExchange.putAttachment(WS_OPEN, null);
+        UndertowWebSocket.open(channel, opener.maxPayload(), opener.open());
+      });
 
   private final HttpServerExchange exchange;
   private final UndertowRequest request;
@@ -241,11 +257,9 @@ final class UndertowExchange implements HttpExchange {
       responded = true;
       stopPeerWatch();
       headers.forEach((k, v) -> exchange.getResponseHeaders().put(HttpString.tryFromString(k), v));
-      WebSocketConnectionCallback callback =
-          (wsExchange, channel) -> UndertowWebSocket.open(channel, maxPayload, open);
-      WebSocketProtocolHandshakeHandler handshake = new WebSocketProtocolHandshakeHandler(callback);
+      exchange.putAttachment(WS_OPEN, new WebSocketOpen(maxPayload, open));
       try {
-        handshake.handleRequest(exchange);
+        HANDSHAKE.handleRequest(exchange);
       } catch (Exception e) {
         exchange.setStatusCode(400);
         exchange.endExchange();
@@ -257,6 +271,9 @@ final class UndertowExchange implements HttpExchange {
     if (exchange.getIoThread() == Thread.currentThread()) task.run();
     else exchange.getIoThread().execute(task);
   }
+
+  /** The engine's side of an upgrade, handed from acceptWebSocket to the shared handshake handler. */
+  private record WebSocketOpen(long maxPayload, Function<WebSocketConnection, WebSocketListener> open) {}
 
   /** The abort callback of the exchange currently held on a connection. I/O thread only. */
   private static final class AbortWatcher {
