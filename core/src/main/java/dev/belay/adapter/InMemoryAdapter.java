@@ -28,9 +28,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public class InMemoryAdapter implements Adapter {
   private final LocalNamespace namespace;
-  // room -> socket ids; guarded by this.
+  // room -> socket ids; guarded by this. Values are CompactSets (store what plus/minus return).
   private final Map<String, Set<String>> rooms = new HashMap<>();
-  // socket id -> rooms; guarded by this.
+  // socket id -> rooms; guarded by this. Values are CompactSets, as above.
   private final Map<String, Set<String>> socketRooms = new HashMap<>();
 
   public InMemoryAdapter(LocalNamespace namespace) {
@@ -44,17 +44,22 @@ public class InMemoryAdapter implements Adapter {
 
   @Override
   public synchronized void addAll(String socketId, Set<String> newRooms) {
-    Set<String> mine = socketRooms.computeIfAbsent(socketId, id -> new LinkedHashSet<>());
+    Set<String> mine = socketRooms.get(socketId);
     for (String room : newRooms) {
-      mine.add(room);
-      rooms.computeIfAbsent(room, r -> new LinkedHashSet<>()).add(socketId);
+      mine = CompactSets.plus(mine, room);
+      rooms.put(room, CompactSets.plus(rooms.get(room), socketId));
     }
+    socketRooms.put(socketId, mine != null ? mine : Set.of()); // known even with no rooms, as before
   }
 
   @Override
   public synchronized void del(String socketId, String room) {
     Set<String> mine = socketRooms.get(socketId);
-    if (mine != null) mine.remove(room);
+    if (mine != null) {
+      // A socket that left its last room stays known (with no rooms), as it did before.
+      Set<String> left = CompactSets.minus(mine, room);
+      socketRooms.put(socketId, left != null ? left : Set.of());
+    }
     removeFromRoom(room, socketId);
   }
 
@@ -66,10 +71,9 @@ public class InMemoryAdapter implements Adapter {
   }
 
   private void removeFromRoom(String room, String socketId) {
-    Set<String> members = rooms.get(room);
-    if (members == null) return;
-    members.remove(socketId);
-    if (members.isEmpty()) rooms.remove(room);
+    Set<String> members = CompactSets.minus(rooms.get(room), socketId);
+    if (members == null) rooms.remove(room);
+    else rooms.put(room, members);
   }
 
   @Override
