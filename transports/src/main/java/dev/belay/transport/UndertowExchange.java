@@ -8,16 +8,26 @@ import io.undertow.io.IoCallback;
 import io.undertow.io.Sender;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.HttpUpgradeListener;
 import io.undertow.server.ServerConnection;
+import io.undertow.server.handlers.ResponseCodeHandler;
 import io.undertow.server.protocol.http.HttpServerConnection;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import io.undertow.websockets.WebSocketConnectionCallback;
-import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
+import io.undertow.util.Methods;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.protocol.Handshake;
+import io.undertow.websockets.core.protocol.version07.Hybi07Handshake;
+import io.undertow.websockets.core.protocol.version08.Hybi08Handshake;
+import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
+import io.undertow.websockets.spi.AsyncWebSocketHttpServerExchange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
@@ -34,20 +44,27 @@ final class UndertowExchange implements HttpExchange {
   private static final AttachmentKey<AbortWatcher> ABORT = AttachmentKey.create(AbortWatcher.class);
   /** What to do once the upgrade is done; on the exchange from acceptWebSocket until the upgrade. */
   private static final AttachmentKey<WebSocketOpen> WS_OPEN = AttachmentKey.create(WebSocketOpen.class);
+  /** The WebSocket versions Undertow's own handshake handler offers; stateless, so shared. */
+  private static final List<Handshake> HANDSHAKES =
+      List.of(new Hybi13Handshake(), new Hybi08Handshake(), new Hybi07Handshake());
   /**
-   * One handshake handler for every upgrade (Undertow's handler is stateless and meant to be
-   * shared). A handler per request built a set of three handshake objects each time, and Undertow
-   * keeps the upgraded exchange, and through it the handler, reachable for the connection's whole
-   * life: about 600 bytes per WebSocket (issue 7's idle-heap bar).
+   * Where Undertow's peer-connection tracking would go: Belay never broadcasts through it, so
+   * channels are not added; each one's close task removes itself, which on an empty set is a no-op.
    */
-  private static final WebSocketProtocolHandshakeHandler HANDSHAKE =
-      new WebSocketProtocolHandshakeHandler((WebSocketConnectionCallback) (wsExchange, channel) -> {
-        WebSocketOpen opener = wsExchange.getAttachment(WS_OPEN);
-        // The exchange stays reachable as long as the connection: let go of the opener (and the
-        // handshake state it captures) now that it has run.
-        wsExchange.putAttachment(WS_OPEN, null);
-        UndertowWebSocket.open(channel, opener.maxPayload(), opener.open());
-      });
+  private static final Set<WebSocketChannel> NO_PEERS = Collections.emptySet();
+  /**
+   * The upgrade step shared by every WebSocket. Undertow keeps a connection's upgrade listener
+   * reachable for the connection's whole life, and its own handshake handler installs one per
+   * request that captures the exchange (request and response headers, buffers): about 1.5 KB per
+   * idle WebSocket (issue 7's idle-heap bar). This one captures nothing; what it needs comes on an
+   * exchange attachment that it removes, so the exchange is garbage once upgraded.
+   */
+  private static final HttpUpgradeListener UPGRADE = (streamConnection, ex) -> {
+    WebSocketOpen opener = ex.removeAttachment(WS_OPEN);
+    AsyncWebSocketHttpServerExchange facade = new AsyncWebSocketHttpServerExchange(ex, NO_PEERS);
+    WebSocketChannel channel = opener.handshake().createChannel(facade, streamConnection, facade.getBufferPool());
+    UndertowWebSocket.open(channel, opener.maxPayload(), opener.open());
+  };
 
   private final HttpServerExchange exchange;
   private final UndertowRequest request;
@@ -257,14 +274,35 @@ final class UndertowExchange implements HttpExchange {
       responded = true;
       stopPeerWatch();
       headers.forEach((k, v) -> exchange.getResponseHeaders().put(HttpString.tryFromString(k), v));
-      exchange.putAttachment(WS_OPEN, new WebSocketOpen(maxPayload, open));
       try {
-        HANDSHAKE.handleRequest(exchange);
+        upgrade(open);
       } catch (Exception e) {
         exchange.setStatusCode(400);
         exchange.endExchange();
       }
     });
+  }
+
+  /**
+   * What Undertow's WebSocketProtocolHandshakeHandler does, with the shared {@link #UPGRADE}
+   * listener in place of its per-request one: a request that is not a WebSocket handshake of a
+   * known version is answered 404, as that handler answers.
+   */
+  private void upgrade(Function<WebSocketConnection, WebSocketListener> open) throws Exception {
+    if (!exchange.getRequestMethod().equals(Methods.GET)) {
+      ResponseCodeHandler.HANDLE_404.handleRequest(exchange);
+      return;
+    }
+    AsyncWebSocketHttpServerExchange facade = new AsyncWebSocketHttpServerExchange(exchange, NO_PEERS);
+    for (Handshake handshake : HANDSHAKES) {
+      if (handshake.matches(facade)) {
+        exchange.putAttachment(WS_OPEN, new WebSocketOpen(handshake, maxPayload, open));
+        exchange.upgradeChannel(UPGRADE);
+        handshake.handshake(facade);
+        return;
+      }
+    }
+    ResponseCodeHandler.HANDLE_404.handleRequest(exchange);
   }
 
   private void onIoThread(Runnable task) {
@@ -273,7 +311,8 @@ final class UndertowExchange implements HttpExchange {
   }
 
   /** The engine's side of an upgrade, handed from acceptWebSocket to the shared handshake handler. */
-  private record WebSocketOpen(long maxPayload, Function<WebSocketConnection, WebSocketListener> open) {}
+  private record WebSocketOpen(
+      Handshake handshake, long maxPayload, Function<WebSocketConnection, WebSocketListener> open) {}
 
   /** The abort callback of the exchange currently held on a connection. I/O thread only. */
   private static final class AbortWatcher {
