@@ -6,7 +6,6 @@ import io.undertow.util.HeaderValues;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,9 @@ import java.util.Map;
 final class UndertowRequest implements TransportRequest {
   private final String method;
   private final String path;
-  private final String url;
+  /** The raw request URI (the path object itself when equal, so one string is kept) and query. */
+  private final String uri;
+  private final String queryString;
   /** name, value, name, value, ... in request order; a repeated header appears once per value. */
   private final String[] query;
   private final String[] headers;
@@ -30,15 +31,18 @@ final class UndertowRequest implements TransportRequest {
   UndertowRequest(HttpServerExchange exchange) {
     this.method = exchange.getRequestMethod().toString();
     this.path = exchange.getRequestPath();
+    String requestUri = exchange.getRequestURI();
+    this.uri = requestUri.equals(path) ? path : requestUri;
     String qs = exchange.getQueryString();
-    this.url = exchange.getRequestURI() + (qs == null || qs.isEmpty() ? "" : "?" + qs);
+    this.queryString = qs == null ? "" : qs;
     List<String> q = new ArrayList<>();
-    for (Map.Entry<String, Deque<String>> e : exchange.getQueryParameters().entrySet()) {
-      for (String v : e.getValue()) {
-        q.add(e.getKey());
+    // forEach, not entrySet(): the TreeMap would cache an entry-set view for the exchange's life.
+    exchange.getQueryParameters().forEach((name, values) -> {
+      for (String v : values) {
+        q.add(name);
         q.add(v);
       }
-    }
+    });
     this.query = q.toArray(String[]::new);
     List<String> h = new ArrayList<>();
     for (HeaderValues values : exchange.getRequestHeaders()) {
@@ -57,7 +61,8 @@ final class UndertowRequest implements TransportRequest {
 
   @Override public String path() { return path; }
 
-  @Override public String url() { return url; }
+  /** Built when asked (rarely: a socket's Handshake), not kept: a session holds its request for life. */
+  @Override public String url() { return queryString.isEmpty() ? uri : uri + "?" + queryString; }
 
   @Override
   public String query(String name) {

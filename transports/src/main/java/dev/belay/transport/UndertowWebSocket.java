@@ -12,7 +12,7 @@ import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Function;
 import org.xnio.Pooled;
 
@@ -33,63 +33,9 @@ final class UndertowWebSocket implements WebSocketConnection {
 
   static void open(WebSocketChannel channel, long maxPayload, Function<WebSocketConnection, WebSocketListener> open) {
     UndertowWebSocket connection = new UndertowWebSocket(channel);
-    WebSocketListener listener = open.apply(connection);
-    AtomicBoolean closeReported = new AtomicBoolean();
-    int[] closeCode = {1005};
-    String[] closeReason = {""};
-    channel.addCloseTask(ch -> {
-      if (closeReported.compareAndSet(false, true)) listener.onClose(closeCode[0], closeReason[0]);
-    });
-    channel.getReceiveSetter().set(new AbstractReceiveListener() {
-      @Override
-      protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
-        listener.onText(message.getData());
-      }
-
-      @Override
-      protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
-        Pooled<ByteBuffer[]> data = message.getData();
-        try {
-          ByteBuffer[] buffers = data.getResource();
-          int size = 0;
-          for (ByteBuffer b : buffers) size += b.remaining();
-          byte[] bytes = new byte[size];
-          int offset = 0;
-          for (ByteBuffer b : buffers) {
-            int n = b.remaining();
-            b.get(bytes, offset, n);
-            offset += n;
-          }
-          listener.onBinary(bytes);
-        } finally {
-          data.free();
-        }
-      }
-
-      @Override
-      protected void onCloseMessage(CloseMessage cm, WebSocketChannel ch) {
-        closeCode[0] = cm.getCode();
-        closeReason[0] = cm.getReason() == null ? "" : cm.getReason();
-      }
-
-      @Override
-      protected void onError(WebSocketChannel ch, Throwable error) {
-        // Report before super closes the channel, or the close task would report a plain close.
-        // (An oversized message lands here, after Undertow has sent 1009 to the client.)
-        if (closeReported.compareAndSet(false, true)) listener.onError(error);
-        super.onError(ch, error);
-      }
-
-      @Override
-      protected long getMaxTextBufferSize() {
-        return maxPayload;
-      }
-
-      @Override
-      protected long getMaxBinaryBufferSize() {
-        return maxPayload;
-      }
-    });
+    Receiver receiver = new Receiver(open.apply(connection), maxPayload);
+    channel.addCloseTask(ch -> receiver.onChannelClosed());
+    channel.getReceiveSetter().set(receiver);
     channel.resumeReceives();
   }
 
@@ -126,5 +72,84 @@ final class UndertowWebSocket implements WebSocketConnection {
         done.done(error);
       }
     };
+  }
+
+  /**
+   * The receive side of one connection, with its close bookkeeping folded in (one object per
+   * WebSocket instead of a listener, a flag and two one-element arrays: issue 7's idle heap).
+   */
+  private static final class Receiver extends AbstractReceiveListener {
+    private static final AtomicIntegerFieldUpdater<Receiver> CLOSE_REPORTED =
+        AtomicIntegerFieldUpdater.newUpdater(Receiver.class, "closeReported");
+
+    private final WebSocketListener listener;
+    private final long maxPayload;
+    /** The peer's close frame, kept for the close report: written on the I/O thread, read by the close task after. */
+    private int closeCode = 1005;
+    private String closeReason = "";
+    /** 1 once onClose or onError was reported; any thread (the first reporter wins). */
+    private volatile int closeReported;
+
+    Receiver(WebSocketListener listener, long maxPayload) {
+      this.listener = listener;
+      this.maxPayload = maxPayload;
+    }
+
+    private boolean reportClose() {
+      return CLOSE_REPORTED.compareAndSet(this, 0, 1);
+    }
+
+    void onChannelClosed() {
+      if (reportClose()) listener.onClose(closeCode, closeReason);
+    }
+
+    @Override
+    protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
+      listener.onText(message.getData());
+    }
+
+    @Override
+    protected void onFullBinaryMessage(WebSocketChannel ch, BufferedBinaryMessage message) {
+      Pooled<ByteBuffer[]> data = message.getData();
+      try {
+        ByteBuffer[] buffers = data.getResource();
+        int size = 0;
+        for (ByteBuffer b : buffers) size += b.remaining();
+        byte[] bytes = new byte[size];
+        int offset = 0;
+        for (ByteBuffer b : buffers) {
+          int n = b.remaining();
+          b.get(bytes, offset, n);
+          offset += n;
+        }
+        listener.onBinary(bytes);
+      } finally {
+        data.free();
+      }
+    }
+
+    @Override
+    protected void onCloseMessage(CloseMessage cm, WebSocketChannel ch) {
+      closeCode = cm.getCode();
+      closeReason = cm.getReason() == null ? "" : cm.getReason();
+    }
+
+    @Override
+    protected void onError(WebSocketChannel ch, Throwable error) {
+      // Report before super closes the channel, or the close task would report a plain close.
+      // (An oversized message lands here, after Undertow has sent 1009 to the client.)
+      if (reportClose()) listener.onError(error);
+      super.onError(ch, error);
+    }
+
+    @Override
+    protected long getMaxTextBufferSize() {
+      return maxPayload;
+    }
+
+    @Override
+    protected long getMaxBinaryBufferSize() {
+      return maxPayload;
+    }
   }
 }
