@@ -79,7 +79,9 @@ class LabBrowserTest {
       first.waitUntil("return " + textOf("#tabs tr:not(.mine) .status") + " === 'connected'");
 
       // The first tab drops the second one's connection.
-      first.driver.findElement(By.cssSelector("#tabs tr:not(.mine) button.drop")).click();
+      // Found and clicked in one script: the table is redrawn on every update, so an element
+      // looked up by WebDriver can be replaced before its click arrives (stale element).
+      first.js("document.querySelector('#tabs tr:not(.mine) button.drop').click()");
       second.waitUntil("return [...document.querySelectorAll('#log li')].some(li => li.textContent.includes('disconnected: transport close'))");
       second.waitUntil("return " + textOf("#reconnects") + " === '1' && " + textOf("#status") + " === 'online'");
       second.waitUntil("return [...document.querySelectorAll('#log li')].some(li => li.textContent.includes('reconnected over'))");
