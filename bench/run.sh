@@ -4,7 +4,7 @@
 # wire-level generator; writes bench/results/<date>.md and .png. See bench/README.md.
 #
 # Sizes come from the environment (defaults in brackets):
-#   SERVERS [belay belay-engine node netty floor]  CLIENTS [100]  INFLIGHT [10]  WARMUP [3]  DURATION [10]
+#   SERVERS [belay belay-io belay-engine node netty floor; also belay-engine-io]  CLIENTS [100]  INFLIGHT [10]  WARMUP [3]  DURATION [10]
 #   FANOUT_CLIENTS [5000]  RATE [10]  IDLE_CLIENTS [10000 WebSocket]  IDLE_HTTP_CLIENTS [5000
 #   polling/SSE: two connections each]  TTFE_TRIALS [50]  LOOPS [2]
 #   BUILD [auto: build when the jar is missing; 1 forces, 0 skips]  PORT [3400]
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 JAR=bench/target/belay-bench.jar
 
-SERVERS=${SERVERS:-belay belay-engine node netty floor}
+SERVERS=${SERVERS:-belay belay-io belay-engine node netty floor}
 CLIENTS=${CLIENTS:-100}
 INFLIGHT=${INFLIGHT:-10}
 WARMUP=${WARMUP:-3}
@@ -66,7 +66,7 @@ SIZES
 
 scenarios_for() {
   case $1 in
-    belay|belay-engine) echo "idle:ws,idle:polling,idle:sse,ttfe:ws,ttfe:polling,ttfe:sse,echo-ack:ws,echo:ws,echo-ack:polling,echo-ack:sse,fanout:ws" ;;
+    belay|belay-io|belay-engine|belay-engine-io) echo "idle:ws,idle:polling,idle:sse,ttfe:ws,ttfe:polling,ttfe:sse,echo-ack:ws,echo:ws,echo-ack:polling,echo-ack:sse,fanout:ws" ;;
     node|netty) echo "idle:ws,idle:polling,ttfe:ws,ttfe:polling,echo-ack:ws,echo:ws,echo-ack:polling,fanout:ws" ;;
     floor) echo "idle:ws,ttfe:ws,echo-ack:ws,echo:ws,fanout:ws" ;;
   esac
@@ -75,7 +75,9 @@ scenarios_for() {
 start_server() {
   case $1 in
     belay) exec java -jar $JAR server --port "$PORT" ;;
+    belay-io) exec java -jar $JAR server --port "$PORT" --listeners io-thread ;;
     belay-engine) exec java -jar $JAR engine-server --port "$PORT" ;;
+    belay-engine-io) exec java -jar $JAR engine-server --port "$PORT" --listeners io-thread ;;
     netty) exec java -jar $JAR netty-server --port "$PORT" ;;
     floor) exec java -jar $JAR floor-server --port "$PORT" ;;
     node) exec node --expose-gc bench/peers/node/server.js --port "$PORT" ;;

@@ -13,13 +13,15 @@ import javax.imageio.ImageIO;
 
 /** The report's PNG: four panels of bars, one bar per server, drawn with java.awt headless. */
 final class Chart {
-  private static final Color[] COLORS = {new Color(0x2b6cb0), new Color(0x63a4e0), new Color(0x68a063), new Color(0xd69e2e), new Color(0x888888)};
+  private static final Color[] COLORS = {new Color(0x2b6cb0), new Color(0x1a4480), new Color(0x63a4e0),
+      new Color(0x9cc8ef), new Color(0x68a063), new Color(0xd69e2e), new Color(0x888888)};
   private static final int W = 1200;
   private static final int H = 800;
 
-  /** Short bar labels: five full names do not fit under 600-pixel panels. */
+  /** Short bar labels: the full names do not fit under 600-pixel panels. */
   private static final java.util.Map<String, String> SHORT = java.util.Map.of("belay", "Belay",
-      "belay-engine", "Belay engine", "node", "Node", "netty", "netty-socketio", "floor", "floor");
+      "belay-io", "Belay io", "belay-engine", "engine", "belay-engine-io", "engine io", "node", "Node",
+      "netty", "netty", "floor", "floor");
 
   private Chart() {}
 
@@ -79,7 +81,7 @@ final class Chart {
         continue;
       }
       int bh = (int) ((bottom - top) * v / max);
-      g.setColor(COLORS[i % COLORS.length]);
+      g.setColor(COLORS[Math.max(0, Report.SERVERS.indexOf(s)) % COLORS.length]);
       g.fillRect(bx, bottom - bh, bw, bh);
       g.setColor(Color.BLACK);
       String label = Report.fmt(v) + p.unit();

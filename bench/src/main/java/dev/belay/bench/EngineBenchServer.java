@@ -11,16 +11,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code engine-server}: the bench contract on Belay's Engine.IO layer and Undertow binding, with
  * the Socket.IO framing done by hand as in the floor. It isolates what the engine and transports
  * cost from what the event layer ({@code server}) adds, and it ran before that layer existed.
+ * It takes {@code --listeners io-thread} as {@link BelayServer} does.
  */
 public final class EngineBenchServer {
   private EngineBenchServer() {}
 
-  public static void main(String host, int port) throws Exception {
+  public static void main(String host, int port, boolean listenersOnIoThread) throws Exception {
     Admin.start(host, port + 1);
     EngineServer engine = new EngineServer(EngineOptions.builder()
         .path("/socket.io/")
         .pingInterval(Duration.ofMillis(25_000))
         .pingTimeout(Duration.ofMillis(20_000))
+        .listenersOnIoThread(listenersOnIoThread)
         .build());
     Set<EngineSocket> all = ConcurrentHashMap.newKeySet();
     engine.onConnection(socket -> {

@@ -13,8 +13,8 @@ public final class Main {
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {
-      case "server" -> BelayServer.main(host(rest), port(rest));
-      case "engine-server" -> EngineBenchServer.main(host(rest), port(rest));
+      case "server" -> BelayServer.main(host(rest), port(rest), listenersOnIoThread(rest));
+      case "engine-server" -> EngineBenchServer.main(host(rest), port(rest), listenersOnIoThread(rest));
       case "netty-server" -> NettyServer.main(host(rest), port(rest));
       case "floor-server" -> FloorServer.main(host(rest), port(rest));
       case "load" -> Load.main(rest);
@@ -27,8 +27,11 @@ public final class Main {
   private static void usage() {
     System.err.println("""
         usage: java -jar belay-bench.jar <command> [options]
-          server        --port N [--host H]   Belay with the bench contract
-          engine-server --port N [--host H]   Belay's Engine.IO layer, Socket.IO framing by hand
+          server        --port N [--host H] [--listeners workers|io-thread]
+                                              Belay with the bench contract; listeners on the
+                                              worker pool (default) or on the I/O thread
+          engine-server --port N [--host H] [--listeners workers|io-thread]
+                                              Belay's Engine.IO layer, Socket.IO framing by hand
           netty-server  --port N [--host H]   netty-socketio with the bench contract
           floor-server  --port N [--host H]   raw Undertow WebSocket floor
           load          --port N --scenarios echo-ack:ws,... [see bench/README.md]
@@ -40,6 +43,18 @@ public final class Main {
 
   static int port(String[] args) {
     return Integer.parseInt(opt(args, "--port", "3000"));
+  }
+
+  /** {@code --listeners workers|io-thread}; anything else is a usage error. */
+  static boolean listenersOnIoThread(String[] args) {
+    return switch (opt(args, "--listeners", "workers")) {
+      case "workers" -> false;
+      case "io-thread" -> true;
+      default -> {
+        usage();
+        yield false;
+      }
+    };
   }
 
   static String host(String[] args) {

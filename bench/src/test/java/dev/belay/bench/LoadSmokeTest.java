@@ -8,6 +8,8 @@ import dev.belay.bench.load.Load;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Keeps the bench code working: the generator drives the floor server briefly over WebSocket and
@@ -29,11 +31,13 @@ class LoadSmokeTest {
   /**
    * The Belay fixture over all three transports: the generator's HTTP client paths (keep-alive
    * polling, the SSE stream and POSTs) too. Every client must connect: a dropped CONNECT posted
-   * right after the handshake (fixed on main in c7ca232) made this flaky before.
+   * right after the handshake (fixed on main in c7ca232) made this flaky before. Both listener
+   * modes the report compares ({@code server} and {@code server --listeners io-thread}).
    */
-  @Test
-  void generatorCompletesRoundTripsAgainstBelayOverEveryTransport() throws Exception {
-    dev.belay.Server server = BelayServer.create();
+  @ParameterizedTest(name = "listenersOnIoThread={0}")
+  @ValueSource(booleans = {false, true})
+  void generatorCompletesRoundTripsAgainstBelayOverEveryTransport(boolean listenersOnIoThread) throws Exception {
+    dev.belay.Server server = BelayServer.create(listenersOnIoThread);
     try (dev.belay.engine.Listening http = server.listen("127.0.0.1", 0)) {
       Load.Options o = Load.parse(new String[] {
           "--port", String.valueOf(http.port()), "--label", "belay", "--loops", "1",

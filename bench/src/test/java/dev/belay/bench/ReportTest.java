@@ -1,0 +1,40 @@
+package dev.belay.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report reads the generator's lines and checks the bar once per Belay configuration that ran. */
+class ReportTest {
+  @Test
+  void checksTheBarForBothListenerModesAndDrawsTheChart(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("belay.jsonl"), """
+        {"server":"belay","scenario":"echo-ack","transport":"ws","perS":100000,"cpuUsPerRoundTrip":15}
+        {"server":"belay","scenario":"idle","transport":"ws","heapPerConnKb":5.6,"cpuUsPerConnect":100}
+        """);
+    Files.writeString(dir.resolve("belay-io.jsonl"), """
+        {"server":"belay-io","scenario":"echo-ack","transport":"ws","perS":150000,"cpuUsPerRoundTrip":10.5}
+        """);
+    Files.writeString(dir.resolve("node.jsonl"), """
+        {"server":"node","scenario":"echo-ack","transport":"ws","perS":40000,"cpuUsPerRoundTrip":20}
+        {"server":"node","scenario":"idle","transport":"ws","heapPerConnKb":10.5,"cpuUsPerConnect":200}
+        """);
+    Files.writeString(dir.resolve("floor.jsonl"), """
+        {"server":"floor","scenario":"echo-ack","transport":"ws","perS":140000,"cpuUsPerRoundTrip":10}
+        """);
+    Path out = dir.resolve("out/report.md");
+
+    Report.main(new String[] {"--in", dir.toString(), "--out", out.toString()});
+
+    String md = Files.readString(out);
+    assertTrue(md.contains("| criterion | Belay | verdict | Belay, listeners on I/O thread | verdict |"), md);
+    assertTrue(md.contains("| WebSocket echo ≥ 0.95× floor | 0.714 | NOT met | 1.07 | met |"), md);
+    assertTrue(md.contains("| server CPU per WebSocket round trip ≤ 1.1× floor | 1.50 | NOT met | 1.05 | met |"), md);
+    assertTrue(md.contains("| idle heap per WebSocket connection ≤ 6 KB | 5.60 | met | n/a | not measured |"), md);
+    assertTrue(md.contains("| Belay, listeners on I/O thread | 150,000 |"), md);
+    assertTrue(Files.size(dir.resolve("out/report.png")) > 1000, "the chart is drawn");
+  }
+}
