@@ -32,6 +32,7 @@ export function fakeWorld(Emitter, opts = {}) {
       if (this.readyState !== "open") return;
       this.sent.push(...packets);
       this.writable = false;
+      if (this.holdDrain) return; // an HTTP transport whose POST is not answered yet: see answerPost()
       Promise.resolve().then(() => {
         if (this.readyState !== "open") return;
         this.writable = true;
@@ -57,6 +58,11 @@ export function fakeWorld(Emitter, opts = {}) {
       if (this.readyState !== "open") this.channelUp();
       const data = Object.assign({ sid: "sid-" + this.name, upgrades: [], pingInterval: 1000, pingTimeout: 500, maxPayload: 100000 }, h);
       this.emit("packet", { type: "open", data: JSON.stringify(data) });
+    }
+    answerPost() {
+      if (this.readyState !== "open" || this.writable) return;
+      this.writable = true;
+      this.emit("drain");
     }
     receive(type, data) {
       this.emit("packet", data === undefined ? { type } : { type, data });

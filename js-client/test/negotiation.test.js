@@ -303,3 +303,54 @@ test("an upgrade abandoned after the probe answer resumes the paused transport; 
   assert.deepEqual(poll.messages(), ["during the pause"]);
   assert.deepEqual(ws.sent.map((p) => p.type), ["ping"]);
 });
+
+test("upgrade to SSE: the client switches only once its probe POST is answered, even if 3probe comes first", async () => {
+  const w = fakeWorld(Emitter);
+  const e = engineIn(w, { transports: ["polling", "sse"], negotiation: "upgrade" });
+  const poll = w.last("polling");
+  poll.handshake({ upgrades: ["sse"], pingInterval: 60000 });
+  const sse = w.last("sse");
+  assert.equal(sse.sid, "sid-polling");
+  sse.holdDrain = true; // the server has not answered the probe POST yet
+  sse.channelUp();
+  assert.deepEqual(sse.sent, [{ type: "ping", data: "probe" }]);
+  sse.receive("pong", "probe"); // the stream carries 3probe before the POST's "ok"
+  await flushMicrotasks();
+  assert.equal(poll.paused, true, "polling pauses on 3probe");
+  e.write("during the upgrade");
+  await w.clock.advance(1000);
+  assert.equal(e.transport.name, "polling", "no switch while the probe POST is unanswered");
+  assert.deepEqual(sse.sent.map((p) => p.type), ["ping"], "no second POST on the new transport");
+  assert.deepEqual(poll.messages(), []);
+  assert.ok(!e.events.some((x) => x[0] === "upgrade"));
+
+  sse.answerPost();
+  await flushMicrotasks();
+  assert.equal(e.transport.name, "sse");
+  assert.ok(poll.closed);
+  assert.deepEqual(sse.sent.map((p) => p.type), ["ping", "upgrade"], "the upgrade packet, alone in its POST");
+  sse.answerPost();
+  await flushMicrotasks();
+  assert.deepEqual(sse.sent.map((p) => p.type), ["ping", "upgrade", "message"]);
+  assert.deepEqual(sse.messages(), ["during the upgrade"]);
+  assert.deepEqual(e.events.filter((x) => x[0] === "upgrade").length, 1);
+});
+
+test("upgrade to SSE: a probe POST that fails after 3probe abandons the upgrade and resumes polling", async () => {
+  const w = fakeWorld(Emitter);
+  const e = engineIn(w, { transports: ["polling", "sse"], negotiation: "upgrade" });
+  const poll = w.last("polling");
+  poll.handshake({ upgrades: ["sse"], pingInterval: 60000 });
+  const sse = w.last("sse");
+  sse.holdDrain = true;
+  sse.channelUp();
+  sse.receive("pong", "probe");
+  e.write("kept");
+  sse.fail("400");
+  await flushMicrotasks();
+  assert.equal(e.transport.name, "polling");
+  assert.equal(poll.resumed, true);
+  assert.ok(e.events.some((x) => x[0] === "upgradeError"));
+  assert.deepEqual(poll.messages(), ["kept"]);
+  assert.deepEqual(sse.sent.map((p) => p.type), ["ping"]);
+});

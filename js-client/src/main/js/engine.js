@@ -246,6 +246,19 @@ class EngineSocket extends Emitter {
         this.tryUpgrade(candidates.slice(1));
       }
     };
+    const switchTo = () => {
+      if (failed || this.readyState !== "open") return;
+      cleanup();
+      const old = this.transport;
+      this.setTransport(t);
+      t.send([{ type: "upgrade" }]);
+      this.upgrading = false;
+      this.prevBufferLen = 0;
+      old.close();
+      if (this.negotiation === "race" || this.opts.rememberUpgrade) this.memory.remember(this.origin, name);
+      this.emitReserved("upgrade", t);
+      this.flush();
+    };
     const probe = { abort: () => fail(new Error("aborted")) };
     this.probe = probe;
     const timer = this.timers.setTimeout(() => fail(new Error("probe timeout")), this.opts.upgradeTimeout || 10000);
@@ -261,16 +274,11 @@ class EngineSocket extends Emitter {
         this.emitReserved("upgrading", t);
         this.transport.pause(() => {
           if (failed || this.readyState !== "open") return;
-          cleanup();
-          const old = this.transport;
-          this.setTransport(t);
-          t.send([{ type: "upgrade" }]);
-          this.upgrading = false;
-          this.prevBufferLen = 0;
-          old.close();
-          if (this.negotiation === "race" || this.opts.rememberUpgrade) this.memory.remember(this.origin, name);
-          this.emitReserved("upgrade", t);
-          this.flush();
+          // Over SSE the probe answer comes on the stream and may arrive before the answer to the
+          // probe POST: switch (and POST the upgrade packet) only once that POST is answered, or
+          // two POSTs would race on the new transport (PROTOCOL.md, polling -> sse, step 5).
+          if (t.writable) switchTo();
+          else unsubs.push(on(t, "drain", switchTo));
         });
       }),
       on(t, "error", (e) => fail(e)),

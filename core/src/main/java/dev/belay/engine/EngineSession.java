@@ -372,6 +372,11 @@ final class EngineSession implements EngineSocket {
     }), options.upgradeTimeout());
   }
 
+  /** Lane. Whether {@code t} carries this session or is its upgrade candidate. */
+  boolean carriesOrProbes(Transport t) {
+    return t == transport || t == candidate;
+  }
+
   /** Whether an upgrade is under way (a candidate exists). Lane. */
   boolean upgrading() {
     return candidate != null;

@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The upstream half shared by long-polling and SSE: a POST carries a payload, answered {@code ok}
  * once its packets are handed to the session. One POST at a time: a second concurrent one is
  * answered 400 and closes the session; a body over maxPayload is 413 and closes it; a body that
- * does not parse (or is not UTF-8) is 400 and closes it with "parse error".
+ * does not parse (or is not UTF-8) is 400 and closes it with "parse error". A POST whose
+ * transport neither carries the open session nor is its upgrade candidate any more when the body
+ * has been read (an abandoned candidate) is 400 and leaves the session alone.
  */
 final class UpstreamPosts {
   private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
@@ -49,6 +51,14 @@ final class UpstreamPosts {
           return;
         }
         session.lane.execute(() -> {
+          if (session.isOpen() && !session.carriesOrProbes(transport)) {
+            // Accepted for an upgrade candidate that was abandoned while the body was on the way
+            // (timeout, dropped stream, a bad packet): nothing in it is handled, and the client
+            // is told so rather than answered "ok". The session is left alone.
+            posting.set(false);
+            server.respondError(exchange, EngineError.BAD_REQUEST);
+            return;
+          }
           for (EnginePacket p : packets) session.onPacket(transport, p);
           posting.set(false);
           // Answered once the listeners have seen these messages (the listener lane is FIFO), as

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
@@ -17,8 +18,9 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
 /**
  * A streamed response body on Undertow's sink channel: each chunk is written and flushed at once,
  * with no thread blocked; a slow client makes chunks wait in a queue, not a thread. A chunk's
- * callback runs once it has been flushed to the socket. All fields are touched on the exchange's
- * I/O thread only.
+ * callback runs once it has been flushed to the socket. Writes and the close take effect in the
+ * order they were called, from whichever threads. All fields but {@code waiting} are touched on the
+ * exchange's I/O thread only.
  */
 final class UndertowResponseStream implements HttpExchange.ResponseStream {
   private final HttpServerExchange exchange;
@@ -34,6 +36,9 @@ final class UndertowResponseStream implements HttpExchange.ResponseStream {
   /** pump() is running; a nested call (from a callback) only asks it to go round again. */
   private boolean pumping;
   private boolean again;
+
+  /** Calls handed to the I/O thread and not run yet (any thread). */
+  private final AtomicInteger waiting = new AtomicInteger();
 
   private record Pending(ByteBuffer buffer, WriteCallback done) {}
 
@@ -179,8 +184,21 @@ final class UndertowResponseStream implements HttpExchange.ResponseStream {
     IoUtils.safeClose(exchange.getConnection());
   }
 
+  /**
+   * Runs {@code task} on the I/O thread, in the order of the calls: inline when called there and
+   * nothing handed over earlier is still waiting to run, else queued behind what is (the I/O
+   * thread runs its tasks in order). Otherwise a write made on the I/O thread would overtake a
+   * write (or be cut by a close) that a worker made just before it.
+   */
   private void onIoThread(Runnable task) {
-    if (exchange.getIoThread() == Thread.currentThread()) task.run();
-    else exchange.getIoThread().execute(task);
+    if (exchange.getIoThread() == Thread.currentThread() && waiting.get() == 0) {
+      task.run();
+      return;
+    }
+    waiting.incrementAndGet();
+    exchange.getIoThread().execute(() -> {
+      waiting.decrementAndGet();
+      task.run();
+    });
   }
 }
