@@ -4,7 +4,7 @@
 # wire-level generator; writes bench/results/<date>.md and .png. See bench/README.md.
 #
 # Sizes come from the environment (defaults in brackets):
-#   SERVERS [belay belay-io belay-engine node netty floor; also belay-engine-io]  CLIENTS [100]  INFLIGHT [10]  WARMUP [3]  DURATION [10]
+#   SERVERS [belay belay-io belay-engine node netty floor; also belay-engine-io]  CLIENTS [100]  INFLIGHT [10]  WARMUP [3]  DURATION [10]  WINDOWS [3 echo windows of DURATION: medians]
 #   FANOUT_CLIENTS [5000]  RATE [10]  IDLE_CLIENTS [10000 WebSocket]  IDLE_HTTP_CLIENTS [5000
 #   polling/SSE: two connections each]  TTFE_TRIALS [50]  LOOPS [2]
 #   BUILD [auto: build when the jar is missing; 1 forces, 0 skips]  PORT [3400]
@@ -20,6 +20,7 @@ CLIENTS=${CLIENTS:-100}
 INFLIGHT=${INFLIGHT:-10}
 WARMUP=${WARMUP:-3}
 DURATION=${DURATION:-10}
+WINDOWS=${WINDOWS:-3}
 FANOUT_CLIENTS=${FANOUT_CLIENTS:-5000}
 RATE=${RATE:-10}
 IDLE_CLIENTS=${IDLE_CLIENTS:-10000}
@@ -57,7 +58,7 @@ mkdir -p "$DIR"
   echo "open files limit: $(ulimit -n)"
 } > "$DIR/machine.txt"
 cat > "$DIR/sizes.txt" <<SIZES
-echo: $CLIENTS clients x $INFLIGHT in flight, warm-up ${WARMUP}s, measured ${DURATION}s
+echo: $CLIENTS clients x $INFLIGHT in flight, warm-up ${WARMUP}s, measured in $WINDOWS windows of ${DURATION}s (round trips/s and CPU per round trip: the median window; latencies: all windows)
 fan-out: $FANOUT_CLIENTS receivers (+1 sender, also in the room) at $RATE broadcasts/s for ${DURATION}s
 idle: $IDLE_CLIENTS WebSocket clients; $IDLE_HTTP_CLIENTS polling and SSE clients (two keep-alive connections each); at most 200 handshakes in flight
 time to first event: $TTFE_TRIALS trials per transport, one after another
@@ -108,7 +109,7 @@ for s in $SERVERS; do
   fi
   java -jar $JAR load --port "$PORT" --label "$s" --server-pid "$pid" --loops "$LOOPS" \
     --scenarios "$(scenarios_for "$s")" --clients "$CLIENTS" --inflight "$INFLIGHT" \
-    --warmup "$WARMUP" --duration "$DURATION" --fanout-clients "$FANOUT_CLIENTS" --rate "$RATE" \
+    --warmup "$WARMUP" --duration "$DURATION" --windows "$WINDOWS" --fanout-clients "$FANOUT_CLIENTS" --rate "$RATE" \
     --idle-clients "$IDLE_CLIENTS" --idle-http-clients "$IDLE_HTTP_CLIENTS" --ttfe-trials "$TTFE_TRIALS" --out "$DIR/$s.jsonl" || true
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true

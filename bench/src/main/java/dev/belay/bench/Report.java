@@ -170,6 +170,17 @@ public final class Report {
     }
     JsonObject any = byServer.values().iterator().next();
     md.append("\n").append(describe(any)).append("\n\n");
+    if (byServer.values().stream().anyMatch(o -> o.has("perSWindows"))) {
+      md.append("Per window (round trips/s; server CPU µs per round trip):\n\n");
+      for (String s : SERVERS) {
+        JsonObject o = byServer.get(s);
+        if (o != null && o.has("perSWindows")) {
+          md.append("- ").append(NAMES.get(s)).append(": ").append(o.get("perSWindows").getAsString())
+              .append("; ").append(o.get("cpuUsWindows").getAsString()).append('\n');
+        }
+      }
+      md.append('\n');
+    }
   }
 
   /**
@@ -195,7 +206,7 @@ public final class Report {
 
   private static String describe(JsonObject o) {
     StringBuilder sb = new StringBuilder("Size: ");
-    for (String f : List.of("clients", "inflight", "durationS", "rate", "broadcasts", "trials")) {
+    for (String f : List.of("clients", "inflight", "windows", "durationS", "rate", "broadcasts", "trials")) {
       if (o.has(f)) {
         sb.append(f).append(' ').append(fmt(o.get(f).getAsDouble())).append(", ");
       }

@@ -42,12 +42,13 @@ class LoadSmokeTest {
       Load.Options o = Load.parse(new String[] {
           "--port", String.valueOf(http.port()), "--label", "belay", "--loops", "1",
           "--scenarios", "echo-ack:ws,echo:ws,echo-ack:polling,echo:polling,echo-ack:sse",
-          "--clients", "5", "--inflight", "2", "--warmup", "0.2", "--duration", "0.5",
+          "--clients", "5", "--inflight", "2", "--warmup", "0.2", "--duration", "0.3", "--windows", "2",
           "--connect-timeout", "10"});
       List<Map<String, Object>> rows = Load.run(o);
       for (Map<String, Object> row : rows) {
         assertFalse(row.containsKey("error"), () -> "scenario failed: " + row);
         assertTrue(((Number) row.get("roundTrips")).longValue() > 0, () -> "no round trip: " + row);
+        assertEquals(2, row.get("perSWindows").toString().split(" ").length, () -> "one figure per window: " + row);
       }
     } finally {
       server.close();

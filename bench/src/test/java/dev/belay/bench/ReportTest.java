@@ -12,7 +12,7 @@ class ReportTest {
   @Test
   void checksTheBarForBothListenerModesAndDrawsTheChart(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("belay.jsonl"), """
-        {"server":"belay","scenario":"echo-ack","transport":"ws","perS":100000,"cpuUsPerRoundTrip":15}
+        {"server":"belay","scenario":"echo-ack","transport":"ws","perS":100000,"cpuUsPerRoundTrip":15,"windows":3,"perSWindows":"90000 100000 110000","cpuUsWindows":"16.00 15.00 14.00"}
         {"server":"belay","scenario":"idle","transport":"ws","heapPerConnKb":5.6,"cpuUsPerConnect":100}
         """);
     Files.writeString(dir.resolve("belay-io.jsonl"), """
@@ -35,6 +35,7 @@ class ReportTest {
     assertTrue(md.contains("| server CPU per WebSocket round trip ≤ 1.1× floor | 1.50 | NOT met | 1.05 | met |"), md);
     assertTrue(md.contains("| idle heap per WebSocket connection ≤ 6 KB | 5.60 | met | n/a | not measured |"), md);
     assertTrue(md.contains("| Belay, listeners on I/O thread | 150,000 |"), md);
+    assertTrue(md.contains("- Belay: 90000 100000 110000; 16.00 15.00 14.00"), md);
     assertTrue(Files.size(dir.resolve("out/report.png")) > 1000, "the chart is drawn");
   }
 }

@@ -36,6 +36,12 @@ public final class Load {
     public int inflight = 10;
     public double warmupS = 3;
     public double durationS = 10;
+    /**
+     * Echo: measured windows of {@code durationS} each, back to back on the same connections;
+     * throughput and CPU per round trip are the medians over the windows, so one disturbed
+     * window (a GC, a neighbour) does not decide the figure.
+     */
+    public int windows = 1;
     public int fanoutClients = 5000;
     public double rate = 10;
     public int idleClients = 10000;
@@ -79,6 +85,7 @@ public final class Load {
         case "inflight" -> o.inflight = Integer.parseInt(v);
         case "warmup" -> o.warmupS = Double.parseDouble(v);
         case "duration" -> o.durationS = Double.parseDouble(v);
+        case "windows" -> o.windows = Math.max(1, Integer.parseInt(v));
         case "fanout-clients" -> o.fanoutClients = Integer.parseInt(v);
         case "rate" -> o.rate = Double.parseDouble(v);
         case "idle-clients" -> o.idleClients = Integer.parseInt(v);

@@ -98,23 +98,59 @@ final class Scenarios implements AutoCloseable {
     }
     sleep(o.warmupS);
     onLoops(loop -> loop.recorder.clear());
-    Cpu cpu = Cpu.start(o.serverPid);
-    long t0 = System.nanoTime();
     phase = MEASURE;
-    sleep(o.durationS);
+    double[] perS = new double[o.windows];
+    double[] cpuUs = new double[o.windows];
+    double secs = 0;
+    double serverS = 0;
+    double genS = 0;
+    long n = 0;
+    for (int w = 0; w < o.windows; w++) {
+      long before = done.sum();
+      Cpu cpu = Cpu.start(o.serverPid);
+      long t0 = System.nanoTime();
+      sleep(o.durationS);
+      double s = (System.nanoTime() - t0) / 1e9;
+      cpu.stop();
+      long k = done.sum() - before;
+      perS[w] = k / s;
+      cpuUs[w] = k > 0 ? cpu.server * 1e6 / k : Double.NaN;
+      secs += s;
+      serverS += cpu.server;
+      genS += cpu.gen;
+      n += k;
+    }
     phase = DRAIN;
-    double secs = (System.nanoTime() - t0) / 1e9;
-    cpu.stop();
-    long n = done.sum();
     Recorder all = collect();
     awaitDrained(live);
     disconnect(conn.clients);
     row.put("durationS", secs);
+    row.put("windows", o.windows);
     row.put("roundTrips", n);
-    row.put("perS", n / secs);
+    row.put("perS", median(perS));
     latencies(row, all);
-    cpu.put(row, n, "cpuUsPerRoundTrip");
+    row.put("serverCpuS", serverS);
+    row.put("genCpuS", genS);
+    row.put("cpuUsPerRoundTrip", median(cpuUs));
+    if (o.windows > 1) {
+      row.put("perSWindows", joined(perS, "%.0f"));
+      row.put("cpuUsWindows", joined(cpuUs, "%.2f"));
+    }
     row.put("failed", conn.failed.sum());
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static String joined(double[] values, String format) {
+    StringBuilder sb = new StringBuilder();
+    for (double d : values) {
+      sb.append(sb.length() > 0 ? " " : "").append(String.format(java.util.Locale.ROOT, format, d));
+    }
+    return sb.toString();
   }
 
   private void sendEcho(Client c, boolean ack) {
