@@ -4,7 +4,8 @@
 # wire-level generator; writes bench/results/<date>.md and .png. See bench/README.md.
 #
 # Sizes come from the environment (defaults in brackets):
-#   SERVERS [belay belay-io belay-engine node netty floor; also belay-engine-io]  CLIENTS [100]  INFLIGHT [10]  WARMUP [3]  DURATION [10]  WINDOWS [3 echo windows of DURATION: medians]
+#   SERVERS [belay belay-io belay-engine node netty floor; also belay-engine-io]  CLIENTS [100]  INFLIGHT [10]  WARMUP [3]  DURATION [10]  WINDOWS [1 echo window of DURATION per process]
+#   FORKS [3: echo scenarios run in that many fresh server processes; the report takes medians]
 #   FANOUT_CLIENTS [5000]  RATE [10]  IDLE_CLIENTS [10000 WebSocket]  IDLE_HTTP_CLIENTS [5000
 #   polling/SSE: two connections each]  TTFE_TRIALS [50]  LOOPS [2]
 #   BUILD [auto: build when the jar is missing; 1 forces, 0 skips]  PORT [3400]
@@ -20,7 +21,8 @@ CLIENTS=${CLIENTS:-100}
 INFLIGHT=${INFLIGHT:-10}
 WARMUP=${WARMUP:-3}
 DURATION=${DURATION:-10}
-WINDOWS=${WINDOWS:-3}
+WINDOWS=${WINDOWS:-1}
+FORKS=${FORKS:-3}
 FANOUT_CLIENTS=${FANOUT_CLIENTS:-5000}
 RATE=${RATE:-10}
 IDLE_CLIENTS=${IDLE_CLIENTS:-10000}
@@ -58,7 +60,7 @@ mkdir -p "$DIR"
   echo "open files limit: $(ulimit -n)"
 } > "$DIR/machine.txt"
 cat > "$DIR/sizes.txt" <<SIZES
-echo: $CLIENTS clients x $INFLIGHT in flight, warm-up ${WARMUP}s, measured in $WINDOWS windows of ${DURATION}s (round trips/s and CPU per round trip: the median window; latencies: all windows)
+echo: $CLIENTS clients x $INFLIGHT in flight, warm-up ${WARMUP}s, measured in $WINDOWS window(s) of ${DURATION}s in each of $FORKS fresh server processes (round trips/s and CPU per round trip: medians over processes and windows; latencies: the median process)
 fan-out: $FANOUT_CLIENTS receivers (+1 sender, also in the room) at $RATE broadcasts/s for ${DURATION}s
 idle: $IDLE_CLIENTS WebSocket clients; $IDLE_HTTP_CLIENTS polling and SSE clients (two keep-alive connections each); at most 200 handshakes in flight
 time to first event: $TTFE_TRIALS trials per transport, one after another
@@ -97,23 +99,36 @@ pid=""
 # Never leave a server behind, whatever stops this script.
 trap 'if [[ -n $pid ]]; then kill "$pid" 2>/dev/null || true; fi' EXIT
 
-for s in $SERVERS; do
-  echo "== $s"
+# One fresh server process runs the scenarios given; its rows are appended to $DIR/<server>.jsonl.
+run_one() {
+  local s=$1 scenarios=$2
   start_server "$s" > "$DIR/$s.server.log" 2>&1 &
   pid=$!
   if ! wait_port "$PORT" || ! wait_port $((PORT + 1)); then
     echo "$s did not start; see $DIR/$s.server.log"
     kill "$pid" 2>/dev/null || true
     echo "{\"server\":\"$s\",\"scenario\":\"echo-ack\",\"transport\":\"ws\",\"error\":\"server did not start\"}" >> "$DIR/$s.jsonl"
-    continue
+    return
   fi
   java -jar $JAR load --port "$PORT" --label "$s" --server-pid "$pid" --loops "$LOOPS" \
-    --scenarios "$(scenarios_for "$s")" --clients "$CLIENTS" --inflight "$INFLIGHT" \
+    --scenarios "$scenarios" --clients "$CLIENTS" --inflight "$INFLIGHT" \
     --warmup "$WARMUP" --duration "$DURATION" --windows "$WINDOWS" --fanout-clients "$FANOUT_CLIENTS" --rate "$RATE" \
     --idle-clients "$IDLE_CLIENTS" --idle-http-clients "$IDLE_HTTP_CLIENTS" --ttfe-trials "$TTFE_TRIALS" --out "$DIR/$s.jsonl" || true
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   PORT=$((PORT + 2)) # a fresh port: no TIME_WAIT or lingering socket of the last server in the way
+}
+
+for s in $SERVERS; do
+  echo "== $s"
+  run_one "$s" "$(scenarios_for "$s")"
+  # Echo again in more fresh processes: one JVM's JIT and thread placement move CPU per round trip
+  # by up to ~15% from one process to the next, more than windows within one process differ.
+  echo_only=$(scenarios_for "$s" | tr ',' '\n' | grep '^echo' | paste -sd, -)
+  for fork in $(seq 2 "$FORKS"); do
+    echo "== $s (echo, process $fork of $FORKS)"
+    run_one "$s" "$echo_only"
+  done
 done
 
 if [[ $JMH == 1 ]]; then
@@ -126,4 +141,4 @@ OUT=${REPORT:-bench/results/$DAY.md}
 java -jar $JAR report --in "$DIR" --out "$OUT"
 # Keep the raw lines beside the report: they are the evidence for its figures.
 mkdir -p "bench/results/raw/$STAMP" && cp "$DIR"/*.jsonl "$DIR"/*.txt "bench/results/raw/$STAMP/"
-echo "report: $ROOT/$OUT"
+if [[ $OUT == /* ]]; then echo "report: $OUT"; else echo "report: $ROOT/$OUT"; fi

@@ -56,6 +56,7 @@ public final class Report {
   }
 
   private void load(Path dir) throws IOException {
+    Map<String, Map<String, List<JsonObject>>> all = new LinkedHashMap<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList()) {
         for (String line : Files.readAllLines(f)) {
@@ -64,10 +65,53 @@ public final class Report {
           }
           JsonObject o = JsonParser.parseString(line).getAsJsonObject();
           String key = o.get("scenario").getAsString() + ":" + o.get("transport").getAsString();
-          rows.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(o.get("server").getAsString(), o);
+          all.computeIfAbsent(key, k -> new LinkedHashMap<>())
+              .computeIfAbsent(o.get("server").getAsString(), k -> new ArrayList<>()).add(o);
         }
       }
     }
+    all.forEach((key, byServer) -> byServer.forEach((server, list) ->
+        rows.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(server, merged(list))));
+  }
+
+  /**
+   * One row from the rows of several server processes (run.sh repeats echo in fresh processes):
+   * the process with the median round trips/s gives the row, and round trips/s and CPU per round
+   * trip are the medians over the processes, each listed. A failed process counts only when all
+   * failed.
+   */
+  static JsonObject merged(List<JsonObject> list) {
+    List<JsonObject> ok = list.stream().filter(o -> !o.has("error") && o.has("perS")).toList();
+    if (ok.size() < 2) {
+      return ok.isEmpty() ? list.get(list.size() - 1) : ok.get(0);
+    }
+    List<JsonObject> byRate = new ArrayList<>(ok);
+    byRate.sort(java.util.Comparator.comparingDouble(o -> o.get("perS").getAsDouble()));
+    JsonObject row = byRate.get((byRate.size() - 1) / 2).deepCopy();
+    row.addProperty("processes", ok.size());
+    row.addProperty("perSProcesses", joined(ok, "perS", "%.0f"));
+    for (String cpu : List.of("cpuUsPerRoundTrip", "cpuUsPerDelivery")) {
+      if (row.has(cpu)) {
+        double[] v = ok.stream().filter(o -> o.has(cpu) && !o.get(cpu).isJsonNull())
+            .mapToDouble(o -> o.get(cpu).getAsDouble()).sorted().toArray();
+        row.addProperty(cpu, v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+        row.addProperty("cpuUsProcesses", joined(ok, cpu, "%.2f"));
+      }
+    }
+    double[] rates = byRate.stream().mapToDouble(o -> o.get("perS").getAsDouble()).toArray();
+    row.addProperty("perS", rates.length % 2 == 1 ? rates[rates.length / 2]
+        : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2);
+    return row;
+  }
+
+  private static String joined(List<JsonObject> rows, String field, String format) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonObject o : rows) {
+      if (o.has(field) && !o.get(field).isJsonNull()) {
+        sb.append(sb.length() > 0 ? " " : "").append(String.format(Locale.ROOT, format, o.get(field).getAsDouble()));
+      }
+    }
+    return sb.toString();
   }
 
   /** The value of {@code field} for a server in a scenario, NaN when absent or failed. */
@@ -170,17 +214,24 @@ public final class Report {
     }
     JsonObject any = byServer.values().iterator().next();
     md.append("\n").append(describe(any)).append("\n\n");
-    if (byServer.values().stream().anyMatch(o -> o.has("perSWindows"))) {
-      md.append("Per window (round trips/s; server CPU µs per round trip):\n\n");
-      for (String s : SERVERS) {
-        JsonObject o = byServer.get(s);
-        if (o != null && o.has("perSWindows")) {
-          md.append("- ").append(NAMES.get(s)).append(": ").append(o.get("perSWindows").getAsString())
-              .append("; ").append(o.get("cpuUsWindows").getAsString()).append('\n');
-        }
-      }
-      md.append('\n');
+    spread(byServer, "perSProcesses", "cpuUsProcesses", "Per server process, in run order");
+    spread(byServer, "perSWindows", "cpuUsWindows", "Per window of the median process");
+  }
+
+  /** Lists each server's figures per process or per window (round trips/s; CPU µs per round trip). */
+  private void spread(Map<String, JsonObject> byServer, String rates, String cpus, String title) {
+    if (byServer.values().stream().noneMatch(o -> o.has(rates))) {
+      return;
     }
+    md.append(title).append(" (round trips/s; server CPU µs per round trip):\n\n");
+    for (String s : SERVERS) {
+      JsonObject o = byServer.get(s);
+      if (o != null && o.has(rates)) {
+        md.append("- ").append(NAMES.get(s)).append(": ").append(o.get(rates).getAsString())
+            .append("; ").append(o.has(cpus) ? o.get(cpus).getAsString() : "n/a").append('\n');
+      }
+    }
+    md.append('\n');
   }
 
   /**
@@ -206,7 +257,7 @@ public final class Report {
 
   private static String describe(JsonObject o) {
     StringBuilder sb = new StringBuilder("Size: ");
-    for (String f : List.of("clients", "inflight", "windows", "durationS", "rate", "broadcasts", "trials")) {
+    for (String f : List.of("clients", "inflight", "processes", "windows", "durationS", "rate", "broadcasts", "trials")) {
       if (o.has(f)) {
         sb.append(f).append(' ').append(fmt(o.get(f).getAsDouble())).append(", ");
       }

@@ -1,6 +1,11 @@
 package dev.belay.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.util.List;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,5 +42,27 @@ class ReportTest {
     assertTrue(md.contains("| Belay, listeners on I/O thread | 150,000 |"), md);
     assertTrue(md.contains("- Belay: 90000 100000 110000; 16.00 15.00 14.00"), md);
     assertTrue(Files.size(dir.resolve("out/report.png")) > 1000, "the chart is drawn");
+  }
+
+  @Test
+  void echoRepeatedInSeveralProcessesIsTheMedianProcessWithMedianFigures() {
+    List<JsonObject> rows = List.of(
+        row("{\"server\":\"belay\",\"perS\":150000,\"cpuUsPerRoundTrip\":9.0,\"p99Ms\":30}"),
+        row("{\"server\":\"belay\",\"perS\":120000,\"cpuUsPerRoundTrip\":12.0,\"p99Ms\":10}"),
+        row("{\"server\":\"belay\",\"error\":\"server did not start\"}"),
+        row("{\"server\":\"belay\",\"perS\":130000,\"cpuUsPerRoundTrip\":10.0,\"p99Ms\":20}"));
+
+    JsonObject merged = Report.merged(rows);
+
+    assertEquals(130000, merged.get("perS").getAsDouble());
+    assertEquals(10.0, merged.get("cpuUsPerRoundTrip").getAsDouble());
+    assertEquals(20, merged.get("p99Ms").getAsDouble(), "latencies come from the median process");
+    assertEquals(3, merged.get("processes").getAsInt(), "the failed process is left out");
+    assertEquals("150000 120000 130000", merged.get("perSProcesses").getAsString());
+    assertEquals("9.00 12.00 10.00", merged.get("cpuUsProcesses").getAsString());
+  }
+
+  private static JsonObject row(String json) {
+    return JsonParser.parseString(json).getAsJsonObject();
   }
 }
