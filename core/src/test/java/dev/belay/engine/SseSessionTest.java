@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.belay.engine.parser.EnginePacket;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class SseSessionTest {
   private FakeScheduler clock;
   private EngineServer server;
-  private FakeExchange exchange;
+  private FakeHttpExchange exchange;
   private EngineSession session;
   private final List<String> closes = new ArrayList<>();
 
@@ -36,7 +31,7 @@ class SseSessionTest {
         .upgradeTimeout(Duration.ofMillis(1000)).ssePaddingBytes(8)
         .scheduler(clock).executor(Runnable::run).build());
     server.onConnection(s -> s.onClose((reason, description) -> closes.add(reason.name())));
-    exchange = new FakeExchange("GET", "EIO=4&transport=sse");
+    exchange = new FakeHttpExchange("GET", "EIO=4&transport=sse", null).expectStream();
     server.handle(exchange);
     String sid = exchange.stream.chunk(1).replaceAll("(?s).*\"sid\":\"([^\"]+)\".*", "$1");
     session = (EngineSession) server.socket(sid);
@@ -150,98 +145,5 @@ class SseSessionTest {
     ws.receive(EnginePacket.PING_PROBE);
     exchange.stream.completeAll();
     return ws;
-  }
-
-  // ---- fakes ----
-
-  private static final class FakeStream implements HttpExchange.ResponseStream {
-    int status;
-    Map<String, String> headers;
-    final List<String> chunks = new ArrayList<>();
-    final List<WriteCallback> pending = new ArrayList<>();
-    boolean closed;
-
-    @Override
-    public void write(byte[] chunk, WriteCallback done) {
-      chunks.add(new String(chunk, StandardCharsets.UTF_8));
-      pending.add(done);
-    }
-
-    @Override
-    public void close() {
-      closed = true;
-    }
-
-    String chunk(int i) {
-      return chunks.get(i);
-    }
-
-    String lastChunk() {
-      return chunks.get(chunks.size() - 1);
-    }
-
-    /** The network took every chunk written so far (callbacks may write more: those stay pending). */
-    void completeAll() {
-      List<WriteCallback> now = new ArrayList<>(pending);
-      pending.clear();
-      now.forEach(cb -> cb.done(null));
-    }
-
-    void failAll(IOException e) {
-      List<WriteCallback> now = new ArrayList<>(pending);
-      pending.clear();
-      now.forEach(cb -> cb.done(e));
-    }
-  }
-
-  private static final class FakeExchange implements HttpExchange {
-    private final TransportRequest request;
-    final FakeStream stream = new FakeStream();
-    private Runnable abort;
-
-    FakeExchange(String method, String query) {
-      Map<String, String> q = new LinkedHashMap<>();
-      for (String kv : query.split("&")) q.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-      this.request = new TransportRequest() {
-        @Override public String method() { return method; }
-        @Override public String path() { return "/socket.io/"; }
-        @Override public String url() { return "/socket.io/?" + query; }
-        @Override public String query(String name) { return q.get(name); }
-        @Override public Map<String, List<String>> queryParameters() { return Map.of(); }
-        @Override public String header(String name) { return null; }
-        @Override public Map<String, List<String>> headers() { return Map.of(); }
-        @Override public InetSocketAddress remoteAddress() { return new InetSocketAddress("127.0.0.1", 1); }
-        @Override public boolean secure() { return false; }
-      };
-    }
-
-    void abort() {
-      abort.run();
-    }
-
-    @Override public TransportRequest request() { return request; }
-
-    @Override public boolean isWebSocketUpgrade() { return false; }
-
-    @Override public void readBody(int maxBytes, BodyListener listener) { throw new UnsupportedOperationException(); }
-
-    @Override
-    public void respond(int status, Map<String, String> headers, byte[] body) {
-      throw new AssertionError("an sse GET is answered with a stream, got " + status);
-    }
-
-    @Override
-    public ResponseStream stream(int status, Map<String, String> headers) {
-      stream.status = status;
-      stream.headers = headers;
-      return stream;
-    }
-
-    @Override public void onAbort(Runnable callback) { abort = callback; }
-
-    @Override
-    public void acceptWebSocket(Map<String, String> headers, Function<WebSocketConnection, WebSocketListener> open) {
-      throw new UnsupportedOperationException();
-    }
   }
 }
