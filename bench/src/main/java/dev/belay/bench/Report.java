@@ -2,6 +2,7 @@ package dev.belay.bench;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.belay.bench.load.Recorder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,15 +93,12 @@ public final class Report {
     row.addProperty("perSProcesses", joined(ok, "perS", "%.0f"));
     for (String cpu : List.of("cpuUsPerRoundTrip", "cpuUsPerDelivery")) {
       if (row.has(cpu)) {
-        double[] v = ok.stream().filter(o -> o.has(cpu) && !o.get(cpu).isJsonNull())
-            .mapToDouble(o -> o.get(cpu).getAsDouble()).sorted().toArray();
-        row.addProperty(cpu, v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2);
+        row.addProperty(cpu, Recorder.median(ok.stream().filter(o -> o.has(cpu) && !o.get(cpu).isJsonNull())
+            .mapToDouble(o -> o.get(cpu).getAsDouble()).toArray()));
         row.addProperty("cpuUsProcesses", joined(ok, cpu, "%.2f"));
       }
     }
-    double[] rates = byRate.stream().mapToDouble(o -> o.get("perS").getAsDouble()).toArray();
-    row.addProperty("perS", rates.length % 2 == 1 ? rates[rates.length / 2]
-        : (rates[rates.length / 2 - 1] + rates[rates.length / 2]) / 2);
+    row.addProperty("perS", Recorder.median(ok.stream().mapToDouble(o -> o.get("perS").getAsDouble()).toArray()));
     return row;
   }
 

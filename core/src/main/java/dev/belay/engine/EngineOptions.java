@@ -211,9 +211,9 @@ public final class EngineOptions {
      * Node's Socket.IO and netty-socketio always do, instead of handing them to the worker pool.
      * That saves two thread hand-offs per message: on the bench's small echo, up to a fifth of
      * the server CPU per round trip over WebSocket and a fifth to a third over long-polling
-     * (bench/results). The price: a listener that blocks (a JDBC call, {@code future.get()}, a sleep) stalls every
-     * connection on that I/O thread, heartbeats included. Turn it on only when your handlers
-     * never block, and hand blocking work to your own executor. A listener that holds an I/O
+     * (bench/results). The price: a listener that blocks (a JDBC call, {@code future.get()}, a
+     * sleep) stalls every connection on that I/O thread, heartbeats included. Turn it on only
+     * when your handlers never block, and hand blocking work to your own executor. A listener that holds an I/O
      * thread for more than 100 ms is logged as a warning.
      *
      * <pre>{@code

@@ -62,6 +62,13 @@ public final class Recorder {
     return copy;
   }
 
+  /** The median of {@code values} (the mean of the middle two for an even count); values untouched. */
+  public static double median(double[] values) {
+    double[] v = values.clone();
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
   public static double percentileMs(long[] sorted, double p) {
     if (sorted.length == 0) {
       return Double.NaN;

@@ -127,22 +127,16 @@ final class Scenarios implements AutoCloseable {
     row.put("durationS", secs);
     row.put("windows", o.windows);
     row.put("roundTrips", n);
-    row.put("perS", median(perS));
+    row.put("perS", Recorder.median(perS));
     latencies(row, all);
     row.put("serverCpuS", serverS);
     row.put("genCpuS", genS);
-    row.put("cpuUsPerRoundTrip", median(cpuUs));
+    row.put("cpuUsPerRoundTrip", Recorder.median(cpuUs));
     if (o.windows > 1) {
       row.put("perSWindows", joined(perS, "%.0f"));
       row.put("cpuUsWindows", joined(cpuUs, "%.2f"));
     }
     row.put("failed", conn.failed.sum());
-  }
-
-  private static double median(double[] values) {
-    double[] v = values.clone();
-    java.util.Arrays.sort(v);
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static String joined(double[] values, String format) {
