@@ -1,9 +1,9 @@
 package dev.belay;
 
+import dev.belay.binding.Listening;
 import dev.belay.engine.EngineScheduler;
 import dev.belay.engine.EngineServer;
 import dev.belay.engine.EngineSocket;
-import dev.belay.engine.Listening;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

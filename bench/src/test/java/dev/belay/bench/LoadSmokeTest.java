@@ -38,7 +38,7 @@ class LoadSmokeTest {
   @ValueSource(booleans = {false, true})
   void generatorCompletesRoundTripsAgainstBelayOverEveryTransport(boolean listenersOnIoThread) throws Exception {
     dev.belay.Server server = BelayServer.create(listenersOnIoThread);
-    try (dev.belay.engine.Listening http = server.listen("127.0.0.1", 0)) {
+    try (dev.belay.binding.Listening http = server.listen("127.0.0.1", 0)) {
       Load.Options o = Load.parse(new String[] {
           "--port", String.valueOf(http.port()), "--label", "belay", "--loops", "1",
           "--scenarios", "echo-ack:ws,echo:ws,echo-ack:polling,echo:polling,echo-ack:sse",

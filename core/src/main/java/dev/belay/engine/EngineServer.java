@@ -1,5 +1,9 @@
 package dev.belay.engine;
 
+import dev.belay.binding.HttpBinding;
+import dev.belay.binding.HttpExchange;
+import dev.belay.binding.Listening;
+import dev.belay.binding.WebSocketListener;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -1,5 +1,6 @@
 package dev.belay.engine;
 
+import dev.belay.binding.IoThread;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,5 +1,6 @@
 package dev.belay.engine;
 
+import dev.belay.binding.HttpExchange;
 import dev.belay.engine.parser.EnginePacket;
 import dev.belay.engine.parser.SseCodec;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.belay.engine;
 
+import dev.belay.binding.IoThread;
 import dev.belay.engine.parser.EnginePacket;
 import java.util.List;
 

@@ -1,5 +1,9 @@
 package dev.belay.engine;
 
+import dev.belay.binding.IoThread;
+import dev.belay.binding.WebSocketConnection;
+import dev.belay.binding.WebSocketListener;
+import dev.belay.binding.WriteCallback;
 import dev.belay.engine.parser.EngineCodec;
 import dev.belay.engine.parser.EnginePacket;
 import dev.belay.engine.parser.EngineParseException;

@@ -1,5 +1,6 @@
 package dev.belay.engine;
 
+import dev.belay.binding.IoThread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 

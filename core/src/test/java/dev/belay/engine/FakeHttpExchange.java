@@ -1,5 +1,9 @@
 package dev.belay.engine;
 
+import dev.belay.binding.HttpExchange;
+import dev.belay.binding.WebSocketConnection;
+import dev.belay.binding.WebSocketListener;
+import dev.belay.binding.WriteCallback;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.belay.Server;
 import dev.belay.ServerOptions;
+import dev.belay.binding.Listening;
 import dev.belay.engine.EngineOptions;
-import dev.belay.engine.Listening;
 import dev.belay.testing.BlackholeProxy;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.belay.Server;
-import dev.belay.engine.Listening;
+import dev.belay.binding.Listening;
 import dev.belay.testing.BlackholeProxy;
 import java.time.Duration;
 import java.util.Map;

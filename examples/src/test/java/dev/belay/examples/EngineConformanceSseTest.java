@@ -3,8 +3,8 @@ package dev.belay.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.belay.binding.Listening;
 import dev.belay.engine.EngineServer;
-import dev.belay.engine.Listening;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

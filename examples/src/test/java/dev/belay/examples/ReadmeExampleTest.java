@@ -3,7 +3,7 @@ package dev.belay.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.belay.Server;
-import dev.belay.engine.Listening;
+import dev.belay.binding.Listening;
 import dev.belay.testing.Browser;
 import io.undertow.Undertow;
 import io.undertow.util.Headers;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.belay.Server;
 import dev.belay.ServerOptions;
+import dev.belay.binding.Listening;
 import dev.belay.engine.EngineOptions;
-import dev.belay.engine.Listening;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.belay.transport;
 
+import dev.belay.binding.HttpBinding;
+import dev.belay.binding.Listening;
 import dev.belay.engine.EngineServer;
-import dev.belay.engine.HttpBinding;
-import dev.belay.engine.Listening;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import java.net.InetSocketAddress;

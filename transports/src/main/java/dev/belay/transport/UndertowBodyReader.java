@@ -1,6 +1,6 @@
 package dev.belay.transport;
 
-import dev.belay.engine.HttpExchange;
+import dev.belay.binding.HttpExchange;
 import io.undertow.conduits.ChunkedStreamSourceConduit;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.AbstractServerConnection;

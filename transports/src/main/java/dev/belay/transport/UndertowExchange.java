@@ -1,12 +1,12 @@
 package dev.belay.transport;
 
-import dev.belay.engine.HttpExchange;
+import dev.belay.binding.HttpExchange;
+import dev.belay.binding.WebSocketConnection;
+import dev.belay.binding.WebSocketListener;
 import dev.belay.engine.TransportRequest;
-import dev.belay.engine.WebSocketConnection;
-import dev.belay.engine.WebSocketListener;
+import io.undertow.connector.PooledByteBuffer;
 import io.undertow.io.IoCallback;
 import io.undertow.io.Sender;
-import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.HttpUpgradeListener;
 import io.undertow.server.ServerConnection;

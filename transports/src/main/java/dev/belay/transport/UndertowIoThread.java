@@ -1,6 +1,6 @@
 package dev.belay.transport;
 
-import dev.belay.engine.IoThread;
+import dev.belay.binding.IoThread;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,7 +1,7 @@
 package dev.belay.transport;
 
-import dev.belay.engine.HttpExchange;
-import dev.belay.engine.WriteCallback;
+import dev.belay.binding.HttpExchange;
+import dev.belay.binding.WriteCallback;
 import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;

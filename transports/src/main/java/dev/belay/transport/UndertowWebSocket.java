@@ -1,9 +1,9 @@
 package dev.belay.transport;
 
-import dev.belay.engine.IoThread;
-import dev.belay.engine.WebSocketConnection;
-import dev.belay.engine.WebSocketListener;
-import dev.belay.engine.WriteCallback;
+import dev.belay.binding.IoThread;
+import dev.belay.binding.WebSocketConnection;
+import dev.belay.binding.WebSocketListener;
+import dev.belay.binding.WriteCallback;
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedBinaryMessage;
 import io.undertow.websockets.core.BufferedTextMessage;

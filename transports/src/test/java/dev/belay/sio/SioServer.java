@@ -2,8 +2,8 @@ package dev.belay.sio;
 
 import dev.belay.Server;
 import dev.belay.ServerOptions;
+import dev.belay.binding.Listening;
 import dev.belay.engine.EngineOptions;
-import dev.belay.engine.Listening;
 import java.time.Duration;
 import java.util.function.Consumer;
 

@@ -1,9 +1,9 @@
 package dev.belay.testing;
 
+import dev.belay.binding.Listening;
 import dev.belay.engine.EngineOptions;
 import dev.belay.engine.EngineServer;
 import dev.belay.engine.EngineSocket;
-import dev.belay.engine.Listening;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;

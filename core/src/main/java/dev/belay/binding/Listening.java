@@ -1,4 +1,6 @@
-package dev.belay.engine;
+package dev.belay.binding;
+
+import dev.belay.engine.EngineServer;
 
 /**
  * A running HTTP listener started by {@link EngineServer#listen(String, int)}; closing it stops

@@ -1,4 +1,4 @@
-package dev.belay.engine;
+package dev.belay.binding;
 
 /**
  * Frames and events of one WebSocket, called by the binding on its I/O thread, in order.

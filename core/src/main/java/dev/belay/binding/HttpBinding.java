@@ -1,4 +1,6 @@
-package dev.belay.engine;
+package dev.belay.binding;
+
+import dev.belay.engine.EngineServer;
 
 /**
  * Service-provider interface that starts an HTTP server for an {@link EngineServer}. Core has no
@@ -6,7 +8,7 @@ package dev.belay.engine;
  * {@link java.util.ServiceLoader} when it is on the class path.
  *
  * <pre>{@code
- * // META-INF/services/dev.belay.engine.HttpBinding
+ * // META-INF/services/dev.belay.binding.HttpBinding
  * dev.belay.transport.UndertowBinding
  * }</pre>
  */

@@ -1,4 +1,4 @@
-package dev.belay.engine;
+package dev.belay.binding;
 
 /**
  * An open WebSocket as the engine needs it, implemented by an HTTP server binding. Frames are sent

@@ -1,5 +1,6 @@
-package dev.belay.engine;
+package dev.belay.binding;
 
+import dev.belay.engine.TransportRequest;
 import java.util.Map;
 import java.util.function.Function;
 

@@ -1,4 +1,4 @@
-package dev.belay.engine;
+package dev.belay.binding;
 
 /**
  * Told when a write has left for the network, or failed.

@@ -1,4 +1,4 @@
-package dev.belay.engine;
+package dev.belay.binding;
 
 import java.util.concurrent.Executor;
 
