@@ -37,9 +37,6 @@ import java.util.regex.Pattern;
 public final class Server implements AutoCloseable {
   private final ServerOptions options;
   private final EngineServer engine;
-  // Fixed at construction: the test clock, or null to use the engine's.
-  private final EngineScheduler schedulerOverride;
-  private final Executor workers;
   // name -> namespace; any thread.
   private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
   // Dynamic parents, in creation order; any thread.
@@ -56,17 +53,10 @@ public final class Server implements AutoCloseable {
 
   /** A server on a new {@link EngineServer} built from {@code options.engine()}. */
   public Server(ServerOptions options) {
-    this(options, new EngineServer(options.engine()), null, null);
-  }
-
-  /** For tests: {@code engine} may be null when sessions are attached by hand with {@link #attach}. */
-  Server(ServerOptions options, EngineServer engine, EngineScheduler scheduler, Executor workers) {
     this.options = Objects.requireNonNull(options, "options");
-    this.engine = engine;
-    this.schedulerOverride = scheduler;
-    this.workers = workers != null ? workers : Objects.requireNonNull(engine, "engine or workers").executor();
+    this.engine = new EngineServer(options.engine());
     this.main = of("/");
-    if (engine != null) engine.onConnection(this::attach);
+    engine.onConnection(this::attach);
   }
 
   /** Takes over a new engine session (called on that session's listener lane). */
@@ -80,19 +70,16 @@ public final class Server implements AutoCloseable {
 
   /** The Engine.IO server underneath, for mounting into an HTTP server (for example Undertow's handler). */
   public EngineServer engine() {
-    if (engine == null) throw new IllegalStateException("this server has no engine (test mode)");
     return engine;
   }
 
   EngineScheduler scheduler() {
-    if (schedulerOverride != null) return schedulerOverride;
-    if (options.engine().scheduler() != null) return options.engine().scheduler();
     return engine.scheduler();
   }
 
   /** Where timer callbacks hop to, so that user code never runs on the scheduler's thread. */
   Executor workers() {
-    return workers;
+    return engine.executor();
   }
 
   // ---------------------------------------------------------------- namespaces
@@ -211,7 +198,7 @@ public final class Server implements AutoCloseable {
   public void close() {
     Listening started = listening;
     if (started != null) started.close();
-    if (engine != null) engine.close();
+    engine.close();
     for (Namespace namespace : namespaces.values()) namespace.closeAdapter();
   }
 }

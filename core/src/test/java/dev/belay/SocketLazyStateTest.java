@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.belay.engine.EngineOptions;
+import dev.belay.testing.FakeScheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +31,8 @@ class SocketLazyStateTest {
 
   private final FakeScheduler clock = new FakeScheduler();
   private final Server server = new Server(
-      ServerOptions.builder().connectTimeout(Duration.ofSeconds(1)).ackTimeout(Duration.ofSeconds(5)).build(),
-      null, clock, Runnable::run);
+      ServerOptions.builder().connectTimeout(Duration.ofSeconds(1)).ackTimeout(Duration.ofSeconds(5))
+          .engine(EngineOptions.builder().scheduler(clock).executor(Runnable::run).build()).build());
   private final ExecutorService threads = Executors.newFixedThreadPool(2);
 
   @AfterEach

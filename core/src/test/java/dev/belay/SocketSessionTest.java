@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.belay.engine.CloseReason;
+import dev.belay.engine.EngineOptions;
+import dev.belay.testing.FakeScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +29,8 @@ import org.junit.jupiter.api.Test;
 class SocketSessionTest {
   private final FakeScheduler clock = new FakeScheduler();
   private final Server server = new Server(
-      ServerOptions.builder().connectTimeout(Duration.ofSeconds(1)).ackTimeout(Duration.ofSeconds(5)).build(),
-      null, clock, Runnable::run);
+      ServerOptions.builder().connectTimeout(Duration.ofSeconds(1)).ackTimeout(Duration.ofSeconds(5))
+          .engine(EngineOptions.builder().scheduler(clock).executor(Runnable::run).build()).build());
 
   private FakeEngineSocket connectClient() {
     FakeEngineSocket conn = new FakeEngineSocket();

@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.belay.engine.parser.EnginePacket;
 import dev.belay.engine.parser.EnginePacketType;
+import dev.belay.testing.FakeScheduler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;

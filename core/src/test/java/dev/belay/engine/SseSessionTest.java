@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.belay.engine.parser.EnginePacket;
+import dev.belay.testing.FakeScheduler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
