@@ -89,16 +89,16 @@ public final class Browser implements AutoCloseable {
 
   /**
    * Runs an asynchronous script: the last argument passed to it is the callback that ends it.
-   * Waits at most {@link Await#SECONDS}.
+   * Waits at most {@link Await#BROWSER_TIMEOUT}.
    */
   public Object jsAsync(String script, Object... args) {
-    driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(Await.SECONDS));
+    driver.manage().timeouts().scriptTimeout(Await.BROWSER_TIMEOUT);
     return ((JavascriptExecutor) driver).executeAsyncScript(script, args);
   }
 
   /** Waits until a script (a function body with {@code return}) returns a truthy value. */
   public void waitUntil(String condition) {
-    waitUntil(condition, Duration.ofSeconds(Await.SECONDS));
+    waitUntil(condition, Await.BROWSER_TIMEOUT);
   }
 
   public void waitUntil(String condition, Duration timeout) {

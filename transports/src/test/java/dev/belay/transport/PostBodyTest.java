@@ -52,7 +52,7 @@ class PostBodyTest {
   }
 
   private void startMounted(Consumer<io.undertow.Undertow.Builder> app) {
-    start(TestEngine.mounted(PostBodyTest::options, app));
+    start(MountedEngine.start(PostBodyTest::options, app));
   }
 
   @AfterEach

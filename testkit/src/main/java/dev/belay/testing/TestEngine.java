@@ -4,10 +4,6 @@ import dev.belay.binding.Listening;
 import dev.belay.engine.EngineOptions;
 import dev.belay.engine.EngineServer;
 import dev.belay.engine.EngineSocket;
-import dev.belay.transport.BelayHandler;
-import io.undertow.Undertow;
-import io.undertow.server.handlers.ResponseCodeHandler;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -66,33 +62,15 @@ public final class TestEngine implements AutoCloseable {
   }
 
   /**
-   * Like {@link #start(Consumer)}, but mounted as an application would: {@code new BelayHandler(engine,
-   * next)} in the application's own Undertow, configured by {@code server} (its options, such as
-   * MAX_ENTITY_SIZE, are the application's, not Belay's). Other paths answer 404.
+   * Like {@link #start(Consumer)}, but served by {@code listen} instead of the engine's own
+   * {@code listen("127.0.0.1", 0)}: for a test that mounts the engine into its own HTTP server.
+   * The returned {@link Listening} must close the engine too.
    */
-  public static TestEngine mounted(Consumer<EngineOptions.Builder> customize, Consumer<Undertow.Builder> server) {
+  public static TestEngine served(Consumer<EngineOptions.Builder> customize, Function<EngineServer, Listening> listen) {
     EngineOptions.Builder b = EngineOptions.builder().path("/engine.io/")
         .pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200));
     customize.accept(b);
-    return new TestEngine(b.build(), true, engine -> {
-      Undertow.Builder builder = Undertow.builder().addHttpListener(0, "127.0.0.1")
-          .setHandler(new BelayHandler(engine, ResponseCodeHandler.HANDLE_404));
-      server.accept(builder);
-      Undertow undertow = builder.build();
-      undertow.start();
-      int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
-      return new Listening() {
-        @Override public int port() { return port; }
-
-        @Override public String host() { return "127.0.0.1"; }
-
-        @Override
-        public void close() {
-          engine.close();
-          undertow.stop();
-        }
-      };
-    });
+    return new TestEngine(b.build(), true, listen);
   }
 
   public String url(String query) {
