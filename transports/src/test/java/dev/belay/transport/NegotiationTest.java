@@ -8,7 +8,7 @@ import com.google.gson.JsonParser;
 import dev.belay.engine.EngineOptions;
 import dev.belay.engine.EngineSocket;
 import dev.belay.testing.EngineClient;
-import dev.belay.testing.EngineFixture;
+import dev.belay.testing.TestEngine;
 import dev.belay.testing.NodeScript;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class NegotiationTest {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private EngineFixture fixture;
+  private TestEngine fixture;
 
   @AfterEach
   void tearDown() {
@@ -46,7 +46,7 @@ class NegotiationTest {
 
   @Test
   void byDefaultEveryBetterTransportIsOfferedMostPreferredFirst() {
-    fixture = EngineFixture.start(EngineOptions.builder());
+    fixture = TestEngine.start(EngineOptions.builder());
     assertEquals(List.of("websocket", "sse"), upgradesOf("polling"));
     assertEquals(List.of("websocket"), upgradesOf("sse"));
     assertEquals(List.of(), upgradesOf("websocket"));
@@ -54,7 +54,7 @@ class NegotiationTest {
 
   @Test
   void theTransportsOptionLimitsWhatIsAcceptedAndOffered() throws Exception {
-    fixture = EngineFixture.start(EngineOptions.builder().transports("sse", "polling"));
+    fixture = TestEngine.start(EngineOptions.builder().transports("sse", "polling"));
     assertEquals(List.of("sse"), upgradesOf("polling"));
     assertEquals(List.of(), upgradesOf("sse"));
     HttpResponse<String> ws = get("transport=websocket");
@@ -62,7 +62,7 @@ class NegotiationTest {
     assertEquals(0, JsonParser.parseString(ws.body()).getAsJsonObject().get("code").getAsInt());
     fixture.close();
 
-    fixture = EngineFixture.start(EngineOptions.builder().transports("websocket", "polling"));
+    fixture = TestEngine.start(EngineOptions.builder().transports("websocket", "polling"));
     assertEquals(List.of("websocket"), upgradesOf("polling"));
     HttpResponse<String> sse = get("transport=sse");
     assertEquals(400, sse.statusCode());
@@ -71,7 +71,7 @@ class NegotiationTest {
 
   @Test
   void thePolicyHookSeesTheRequestAndCanOnlyNarrow() throws Exception {
-    fixture = EngineFixture.start(EngineOptions.builder().upgradePolicy((request, current, offered) -> {
+    fixture = TestEngine.start(EngineOptions.builder().upgradePolicy((request, current, offered) -> {
       if (request.query("behindProxy") != null) return List.of("sse");
       if (request.query("nonsense") != null) return List.of("carrier-pigeon", "websocket", "websocket", "polling");
       return offered;
@@ -83,7 +83,7 @@ class NegotiationTest {
 
   @Test
   void noUpgradesWhenUpgradesAreOff() throws Exception {
-    fixture = EngineFixture.start(EngineOptions.builder().allowUpgrades(false));
+    fixture = TestEngine.start(EngineOptions.builder().allowUpgrades(false));
     assertEquals(List.of(), upgradesOf("polling"));
     EngineClient c = EngineClient.open(fixture.base(), "polling");
     try {
@@ -102,7 +102,7 @@ class NegotiationTest {
 
   @Test
   void engineIoClientWithDefaultOptionsIgnoresSseAndUpgradesToWebSocket() {
-    fixture = EngineFixture.start(EngineOptions.builder());
+    fixture = TestEngine.start(EngineOptions.builder());
     NodeScript.Result r = NodeScript.run("sse-negotiation-eio.js", Duration.ofSeconds(30), String.valueOf(fixture.port()));
     assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
     assertEquals(List.of(
@@ -115,7 +115,7 @@ class NegotiationTest {
 
   @Test
   void socketIoClientWithDefaultOptionsConnectsAndUpgradesToWebSocket() {
-    fixture = EngineFixture.start(EngineOptions.builder());
+    fixture = TestEngine.start(EngineOptions.builder());
     fixture.echo = false;
     // The least of the Socket.IO protocol, on the engine: accept the main namespace, answer acks.
     fixture.engine.onConnection(socket -> socket.onMessage(data -> answerSocketIo(socket, (String) data)));

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.belay.engine.EngineOptions;
 import dev.belay.engine.EngineSocket;
 import dev.belay.testing.EngineClient;
-import dev.belay.testing.EngineFixture;
+import dev.belay.testing.TestEngine;
 import dev.belay.testing.Nginx;
 import java.io.IOException;
 import java.net.URI;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class NginxProxyTest {
   private static final Path CONF = Path.of("../examples/nginx/belay.conf");
-  private EngineFixture fixture;
+  private TestEngine fixture;
   private Nginx nginx;
   private final List<EngineClient> clients = new ArrayList<>();
 
@@ -74,7 +74,7 @@ class NginxProxyTest {
 
   @Test
   void withoutWebSocketPassThroughClientsStillExchangeOverSseOrPolling() throws Exception {
-    fixture = EngineFixture.start(EngineOptions.builder());
+    fixture = TestEngine.start(EngineOptions.builder());
     String base = startNginx(false, "60s");
 
     EngineClient polling = client(base, "polling");
@@ -103,7 +103,7 @@ class NginxProxyTest {
 
   @Test
   void theCommittedConfigPassesWebSocket() throws Exception {
-    fixture = EngineFixture.start(EngineOptions.builder());
+    fixture = TestEngine.start(EngineOptions.builder());
     String base = startNginx(true, "60s");
     EngineClient c = client(base, "polling");
     c.upgrade("websocket");
@@ -115,7 +115,7 @@ class NginxProxyTest {
 
   @Test
   void withDefaultProxyBufferingAnSseEventArrivesAtOnce() throws Exception {
-    fixture = EngineFixture.start(EngineOptions.builder());
+    fixture = TestEngine.start(EngineOptions.builder());
     String base = startNginx(false, "60s");
     assertTrue(Files.readString(CONF).lines().noneMatch(l -> l.trim().startsWith("proxy_buffering")),
         "nginx's default (proxy_buffering on) is in force");
@@ -143,7 +143,7 @@ class NginxProxyTest {
 
   @Test
   void aStreamOutlivesAShortProxyReadTimeoutThanksToHeartbeats() throws Exception {
-    fixture = EngineFixture.start(EngineOptions.builder()
+    fixture = TestEngine.start(EngineOptions.builder()
         .pingInterval(Duration.ofSeconds(1)).pingTimeout(Duration.ofSeconds(5)));
     String base = startNginx(false, "2s");
     EngineClient c = client(base, "sse");

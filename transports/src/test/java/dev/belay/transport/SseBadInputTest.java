@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.belay.engine.EngineOptions;
 import dev.belay.testing.EngineClient;
-import dev.belay.testing.EngineFixture;
+import dev.belay.testing.TestEngine;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -27,12 +27,12 @@ import org.junit.jupiter.api.Test;
 class SseBadInputTest {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<EngineClient> clients = new ArrayList<>();
-  private EngineFixture fixture;
+  private TestEngine fixture;
   private EngineClient bystander;
 
   @BeforeEach
   void setUp() {
-    fixture = EngineFixture.start(EngineOptions.builder().maxPayload(1000));
+    fixture = TestEngine.start(EngineOptions.builder().maxPayload(1000));
     bystander = client("sse");
   }
 

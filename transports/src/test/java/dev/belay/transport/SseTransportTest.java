@@ -11,7 +11,7 @@ import dev.belay.engine.EngineOptions;
 import dev.belay.engine.EngineSocket;
 import dev.belay.engine.parser.EnginePacket;
 import dev.belay.testing.EngineClient;
-import dev.belay.testing.EngineFixture;
+import dev.belay.testing.TestEngine;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.Socket;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /** The sse transport end to end on Undertow: stream, framing, heartbeats, flushing, close paths. */
 class SseTransportTest {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private EngineFixture fixture;
+  private TestEngine fixture;
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @AfterEach
@@ -42,8 +42,8 @@ class SseTransportTest {
     if (fixture != null) fixture.close();
   }
 
-  private EngineFixture start(EngineOptions.Builder options) {
-    fixture = EngineFixture.start(options);
+  private TestEngine start(EngineOptions.Builder options) {
+    fixture = TestEngine.start(options);
     return fixture;
   }
 

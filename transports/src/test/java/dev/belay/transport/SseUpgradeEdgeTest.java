@@ -10,7 +10,7 @@ import dev.belay.engine.EngineSocket;
 import dev.belay.engine.parser.EnginePacket;
 import dev.belay.engine.parser.EnginePacketType;
 import dev.belay.testing.EngineClient;
-import dev.belay.testing.EngineFixture;
+import dev.belay.testing.TestEngine;
 import dev.belay.testing.SseStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class SseUpgradeEdgeTest {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final List<AutoCloseable> toClose = new ArrayList<>();
-  private EngineFixture fixture;
+  private TestEngine fixture;
 
   @AfterEach
   void tearDown() throws Exception {
@@ -50,7 +50,7 @@ class SseUpgradeEdgeTest {
 
   @Test
   void aCandidateThatNeverProbesIsEndedAfterUpgradeTimeoutAndPollingGoesOn() {
-    fixture = EngineFixture.start(EngineOptions.builder().upgradeTimeout(Duration.ofMillis(300)));
+    fixture = TestEngine.start(EngineOptions.builder().upgradeTimeout(Duration.ofMillis(300)));
     EngineClient c = closeLater(EngineClient.open(fixture.base(), "polling"));
     SseStream candidate = closeLater(SseStream.open(url("transport=sse&sid=" + c.sid())));
     candidate.awaitEnd();
@@ -64,7 +64,7 @@ class SseUpgradeEdgeTest {
 
   @Test
   void aSecondStreamWhileACandidateExistsIsRefusedAndClosesTheSession() throws Exception {
-    fixture = EngineFixture.start(EngineOptions.builder());
+    fixture = TestEngine.start(EngineOptions.builder());
     EngineClient c = closeLater(EngineClient.open(fixture.base(), "polling"));
     SseStream candidate = closeLater(SseStream.open(url("transport=sse&sid=" + c.sid())));
     HttpResponse<String> second = http.send(HttpRequest.newBuilder(URI.create(url("transport=sse&sid=" + c.sid())))
@@ -76,7 +76,7 @@ class SseUpgradeEdgeTest {
 
   @Test
   void anAbandonedSwitchFromSseToWebSocketResumesTheStreamWithWhatWaited() throws Exception {
-    fixture = EngineFixture.start(EngineOptions.builder());
+    fixture = TestEngine.start(EngineOptions.builder());
     SseStream stream = closeLater(SseStream.open(url("transport=sse")));
     EnginePacket open = stream.next();
     String sid = JsonParser.parseString(open.text()).getAsJsonObject().get("sid").getAsString();
@@ -108,7 +108,7 @@ class SseUpgradeEdgeTest {
 
   @Test
   void aStreamDroppedAfterItsMarkerIsFineOnceTheUpgradePacketArrives() throws Exception {
-    fixture = EngineFixture.start(EngineOptions.builder());
+    fixture = TestEngine.start(EngineOptions.builder());
     SseStream stream = SseStream.open(url("transport=sse"));
     String sid = JsonParser.parseString(stream.next().text()).getAsJsonObject().get("sid").getAsString();
     EngineSocket socket = fixture.socket(sid);
@@ -139,7 +139,7 @@ class SseUpgradeEdgeTest {
 
   @Test
   void aPollingGetDuringTheProbeIsReleasedWithNoop() throws Exception {
-    fixture = EngineFixture.start(EngineOptions.builder().pingInterval(Duration.ofSeconds(20)));
+    fixture = TestEngine.start(EngineOptions.builder().pingInterval(Duration.ofSeconds(20)));
     // Handshake by hand, so that no poll is pending unless this test sends it.
     HttpResponse<String> hs = http.send(HttpRequest.newBuilder(URI.create(url("transport=polling"))).GET().build(),
         HttpResponse.BodyHandlers.ofString());

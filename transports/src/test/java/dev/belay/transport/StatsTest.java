@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.belay.engine.EngineOptions;
 import dev.belay.engine.EngineStats;
 import dev.belay.testing.EngineClient;
-import dev.belay.testing.EngineFixture;
+import dev.belay.testing.TestEngine;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The counters API: sessions on each transport now, and upgrades by path. */
 class StatsTest {
-  private EngineFixture fixture;
+  private TestEngine fixture;
 
   @AfterEach
   void tearDown() {
@@ -25,7 +25,7 @@ class StatsTest {
     // Counts are absolute: refuse handshakes from anything but this test's clients (a client of an
     // earlier test that reconnects to a recycled port would otherwise count).
     String token = UUID.randomUUID().toString();
-    fixture = EngineFixture.start(EngineOptions.builder().allowRequest(r -> token.equals(r.query("k"))));
+    fixture = TestEngine.start(EngineOptions.builder().allowRequest(r -> token.equals(r.query("k"))));
     String base = fixture.base() + "?k=" + token;
     assertEquals(Map.of("polling", 0, "sse", 0, "websocket", 0), fixture.engine.stats().snapshot().sessionsByTransport());
     try (EngineClient polling = EngineClient.open(base, "polling");

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.belay.engine.EngineOptions;
 import dev.belay.engine.EngineSocket;
 import dev.belay.testing.EngineClient;
-import dev.belay.testing.EngineFixture;
+import dev.belay.testing.TestEngine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class UpgradePathsTest {
   private static final int N = 400;
-  private EngineFixture fixture;
+  private TestEngine fixture;
   private EngineClient client;
 
   @AfterEach
@@ -36,7 +36,7 @@ class UpgradePathsTest {
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({"polling, sse", "polling, websocket", "sse, websocket"})
   void aNumberedStreamBothWaysCrossesTheUpgradeIntact(String from, String to) throws Exception {
-    fixture = EngineFixture.start(EngineOptions.builder()
+    fixture = TestEngine.start(EngineOptions.builder()
         .pingInterval(Duration.ofMillis(100)).pingTimeout(Duration.ofMillis(5000)));
     fixture.echo = false;
     client = EngineClient.open(fixture.base(), from);
