@@ -100,16 +100,8 @@ public final class RawConnection implements AutoCloseable {
 
   /** Reads one whole response (Content-Length or chunked body). */
   public Response readResponse() throws IOException {
-    String statusLine = readLine();
-    if (statusLine == null) throw new IOException("the server closed the connection without an answer");
-    String[] parts = statusLine.split(" ", 3);
-    int status = Integer.parseInt(parts[1]);
-    Map<String, String> headers = new LinkedHashMap<>();
-    for (String line; (line = readLine()) != null && !line.isEmpty(); ) {
-      int colon = line.indexOf(':');
-      headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim(),
-          (a, b) -> a + ", " + b);
-    }
+    Response head = readHead();
+    Map<String, String> headers = head.headers();
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       while (true) {
@@ -124,7 +116,25 @@ public final class RawConnection implements AutoCloseable {
     } else if (headers.containsKey("content-length")) {
       body.writeBytes(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
     }
-    return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
+    return new Response(head.status(), headers, body.toString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Reads a response's status line and headers only, for a streamed answer whose body does not
+   * end; the response's body is then empty. Header names are lower case.
+   */
+  public Response readHead() throws IOException {
+    String statusLine = readLine();
+    if (statusLine == null) throw new IOException("the server closed the connection without an answer");
+    String[] parts = statusLine.split(" ", 3);
+    int status = Integer.parseInt(parts[1]);
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String line; (line = readLine()) != null && !line.isEmpty(); ) {
+      int colon = line.indexOf(':');
+      headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim(),
+          (a, b) -> a + ", " + b);
+    }
+    return new Response(status, headers, "");
   }
 
   /** Waits until the server closes the connection (end of file or reset); unread data is skipped. */
