@@ -19,7 +19,8 @@ class SlowHandlerTest {
   private final CountDownLatch release = new CountDownLatch(1);
   private final CountDownLatch slowStarted = new CountDownLatch(1);
   private final SioServer server = SioServer.start(
-      engine -> engine.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(200)),
+      // Pings every 300 ms; a pong may take up to 2 s (the test thread answers, on a loaded machine).
+      engine -> engine.pingInterval(Duration.ofMillis(300)).pingTimeout(Duration.ofMillis(2000)),
       options -> { },
       io -> io.on("connection", socket -> {
         socket.on("slow", (args, ack) -> {
@@ -56,8 +57,8 @@ class SlowHandlerTest {
     assertEquals("431[\"fast-done\"]", fast.nextSkippingPings());
     fast.close();
 
-    // Heartbeats of the blocked session go on: answer four pings (more than pingInterval + pingTimeout).
-    for (int pings = 0; pings < 4; pings++) {
+    // Heartbeats of the blocked session go on: answer nine pings (more than pingInterval + pingTimeout).
+    for (int pings = 0; pings < 9; pings++) {
       assertEquals("2", slow.next(), "only pings while the handler is blocked");
       slow.sendText("3");
     }
