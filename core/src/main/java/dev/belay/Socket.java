@@ -334,7 +334,7 @@ public final class Socket implements RemoteSocket {
     Map<Long, PendingAck> acks = acks();
     acks.put(ackId, pending);
     Cancellable timer = client.server().scheduler().schedule(
-        () -> client.server().workers().execute(() -> client.lane().execute(() ->
+        () -> client.server().workers().execute(() -> client.runOnLane(() ->
             failAck(ackId, new AckTimeoutException("no acknowledgement within " + timeout.toMillis() + " ms")))),
         timeout);
     pending.timer = timer;
@@ -401,8 +401,9 @@ public final class Socket implements RemoteSocket {
       return;
     }
     MiddlewareChain.run(middlewares, (middleware, next) -> middleware.handle(event, next), error -> {
-      if (error == null) client.lane().runNowOrLater(() -> dispatch(event, ack));
-      else client.lane().runNowOrLater(() -> emitLocal("error", List.of(error)));
+      // Middleware that finished before returning dispatches in this task; later, on the lane.
+      if (error == null) client.runOnLane(() -> dispatch(event, ack));
+      else client.runOnLane(() -> emitLocal("error", List.of(error)));
     });
   }
 
@@ -454,7 +455,9 @@ public final class Socket implements RemoteSocket {
       client.disconnectAll();
       return;
     }
-    client.lane().runNowOrLater(() -> {
+    // From a listener (on the lane) it takes effect before this call returns; from elsewhere, in
+    // order with the client's packets.
+    client.runOnLane(() -> {
       if (state != State.CONNECTED) return;
       client.write(SocketEncoder.encode(SocketPacket.disconnect(namespace.name())), false);
       onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);

@@ -199,7 +199,7 @@ public final class EngineServer implements AutoCloseable {
     // have attached theirs. Both steps run in one engine-lane task, so anything the connection
     // listeners send is queued behind the open packet.
     session.lane.execute(() -> {
-      session.runOnListenerLane(() -> {
+      session.execute(() -> {
         for (Consumer<EngineSocket> l : connectionListeners) {
           try {
             l.accept(session);
