@@ -45,8 +45,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Socket implements RemoteSocket {
   private static final System.Logger LOG = System.getLogger(Socket.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Set<String> RESERVED_EVENTS =
-      Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
 
   private enum State { CONNECTING, CONNECTED, DISCONNECTED }
 
@@ -55,7 +53,7 @@ public final class Socket implements RemoteSocket {
   private final Client client;
   // The CONNECT packet's auth payload (unmodifiable); final. The Handshake is built from it, the
   // engine request and the session's start on first use: most sockets never ask, and its maps
-  // cost about a kilobyte per socket (issue 7's idle-heap bar).
+  // would cost about a kilobyte per idle socket.
   private final Map<String, Object> auth;
   // Built once on first handshake(), under this socket's monitor; any thread reads.
   private volatile Handshake handshake;
@@ -302,7 +300,7 @@ public final class Socket implements RemoteSocket {
 
   /** Sends an event; called by {@link Emitter}. */
   void sendEvent(String event, Object[] args, AckCallback callback, Duration timeout, boolean isVolatile) {
-    if (RESERVED_EVENTS.contains(event)) throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
+    if (Events.RESERVED.contains(event)) throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
     JsonMapper mapper = mapper();
     List<Object> data = new ArrayList<>(args.length + 1);
     data.add(event);
