@@ -98,6 +98,11 @@ final class Client {
     }
   }
 
+  /** Adds an upgrade listener, run on the lane as this client's own code. */
+  void onUpgrade(java.util.function.Consumer<String> listener) {
+    conn.onUpgrade(transport -> enterLane(() -> listener.accept(transport)));
+  }
+
   /** Lane. A message from the engine session. */
   private void onMessage(Object frame) {
     laneThread = Thread.currentThread();

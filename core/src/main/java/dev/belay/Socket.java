@@ -62,12 +62,13 @@ public final class Socket implements RemoteSocket {
   // use it), then any thread.
   private volatile Map<String, Object> data;
   // Listener registries: immutable snapshots replaced under this socket's monitor when a listener
-  // is added (rare, at setup), read without a lock on the lane. An empty registry is a shared
+  // is added or removed (rare), read without a lock (on the lane; outgoing ones on the emitter). An empty registry is a shared
   // immutable empty, so a socket pays only for the listeners it has.
   // event name -> listeners.
   private volatile Map<String, List<EventListener>> listeners = Map.of();
-  // Any-event listeners.
+  // Any-event listeners, incoming and outgoing.
   private volatile List<AnyListener> anyListeners = List.of();
+  private volatile List<AnyListener> anyOutgoingListeners = List.of();
   // Packet middleware.
   private volatile List<PacketMiddleware> middlewares = List.of();
   // disconnecting / disconnect listeners.
@@ -142,6 +143,18 @@ public final class Socket implements RemoteSocket {
     return client.conn().transport();
   }
 
+  /**
+   * The low-level connection under this socket (Socket.IO's {@code socket.conn}), shared with the
+   * client's sockets in other namespaces: its transport, upgrades, and a way to cut it.
+   *
+   * <pre>{@code
+   * socket.conn().onUpgrade(transport -> log.info(socket.id() + " now on " + transport));
+   * }</pre>
+   */
+  public Connection conn() {
+    return new Connection(client);
+  }
+
   public boolean connected() {
     return state == State.CONNECTED;
   }
@@ -172,11 +185,11 @@ public final class Socket implements RemoteSocket {
    * get the reason's text as their single argument.
    */
   public Socket on(String event, EventListener listener) {
+    Objects.requireNonNull(listener, "listener");
     switch (event) {
-      case "disconnect" -> onDisconnect(reason -> listener.onEvent(List.of(reason.text()), Ack.NONE));
-      case "disconnecting" -> onDisconnecting(reason -> listener.onEvent(List.of(reason.text()), Ack.NONE));
+      case "disconnect" -> onDisconnect(new DisconnectAsEvent(listener));
+      case "disconnecting" -> onDisconnecting(new DisconnectAsEvent(listener));
       default -> {
-        Objects.requireNonNull(listener, "listener");
         synchronized (this) {
           Map<String, List<EventListener>> copy = new HashMap<>(listeners);
           copy.put(event, append(copy.getOrDefault(event, List.of()), listener));
@@ -187,20 +200,88 @@ public final class Socket implements RemoteSocket {
     return this;
   }
 
+  /**
+   * Adds a listener for the next {@code event} only: it is removed before it runs.
+   *
+   * <pre>{@code
+   * socket.once("ready", (args, ack) -> socket.emit("welcome"));
+   * }</pre>
+   */
+  public Socket once(String event, EventListener listener) {
+    return on(event, new Once(event, Objects.requireNonNull(listener, "listener")));
+  }
+
   /** Adds a listener whose first argument is mapped to {@code type} through the {@link JsonMapper}. */
   public <T> Socket on(String event, Class<T> type, TypedEventListener<T> listener) {
-    return on(event, (args, ack) -> listener.onEvent(args.isEmpty() ? null : mapper().fromPlain(args.get(0), type), ack));
+    return on(event, (args, ack) -> listener.onEvent(arg(args, 0, type), ack));
+  }
+
+  /**
+   * Adds a listener whose first two arguments are mapped to {@code first} and {@code second}
+   * through the {@link JsonMapper}: {@code on("move", Move.class, Player.class, (move, player, ack) -> ...)}.
+   */
+  public <A, B> Socket on(String event, Class<A> first, Class<B> second, TypedEventListener2<A, B> listener) {
+    return on(event, (args, ack) -> listener.onEvent(arg(args, 0, first), arg(args, 1, second), ack));
+  }
+
+  /** Adds a listener whose first three arguments are mapped through the {@link JsonMapper}. */
+  public <A, B, C> Socket on(String event, Class<A> first, Class<B> second, Class<C> third,
+      TypedEventListener3<A, B, C> listener) {
+    return on(event, (args, ack) ->
+        listener.onEvent(arg(args, 0, first), arg(args, 1, second), arg(args, 2, third), ack));
+  }
+
+  /** Argument {@code index} mapped to {@code type}, or null when the client sent fewer. */
+  private <T> T arg(List<Object> args, int index, Class<T> type) {
+    return index < args.size() ? mapper().fromPlain(args.get(index), type) : null;
   }
 
   /** Removes every listener of {@code event}. */
   public Socket off(String event) {
     synchronized (this) {
-      if (!listeners.containsKey(event)) return this;
-      Map<String, List<EventListener>> copy = new HashMap<>(listeners);
-      copy.remove(event);
-      listeners = Map.copyOf(copy);
+      switch (event) {
+        case "disconnect" -> disconnectListeners = List.of();
+        case "disconnecting" -> disconnectingListeners = List.of();
+        default -> {
+          if (!listeners.containsKey(event)) return this;
+          Map<String, List<EventListener>> copy = new HashMap<>(listeners);
+          copy.remove(event);
+          listeners = Map.copyOf(copy);
+        }
+      }
     }
     return this;
+  }
+
+  /**
+   * Removes {@code listener} from {@code event} (the latest registration, if it was added more
+   * than once; one added with {@link #once} too). Typed listeners are wrapped when added, so
+   * keep an {@link EventListener} to remove it later.
+   */
+  public Socket off(String event, EventListener listener) {
+    synchronized (this) {
+      switch (event) {
+        case "disconnect" -> disconnectListeners = withoutLast(disconnectListeners, l -> wraps(l, listener));
+        case "disconnecting" -> disconnectingListeners = withoutLast(disconnectingListeners, l -> wraps(l, listener));
+        default -> {
+          List<EventListener> list = listeners.get(event);
+          if (list == null) return this;
+          List<EventListener> left = withoutLast(list, l -> l == listener || l instanceof Once o && o.listener == listener);
+          if (left == list) return this;
+          Map<String, List<EventListener>> copy = new HashMap<>(listeners);
+          if (left.isEmpty()) copy.remove(event);
+          else copy.put(event, left);
+          listeners = Map.copyOf(copy);
+        }
+      }
+    }
+    return this;
+  }
+
+  /** Whether a disconnect listener is {@code listener} as added through {@link #on}. */
+  private static boolean wraps(DisconnectListener registered, EventListener listener) {
+    return registered instanceof DisconnectAsEvent d
+        && (d.listener == listener || d.listener instanceof Once o && o.listener == listener);
   }
 
   /** Adds a listener that sees every incoming event before its own listeners. */
@@ -209,6 +290,73 @@ public final class Socket implements RemoteSocket {
       anyListeners = append(anyListeners, listener);
     }
     return this;
+  }
+
+  /** Removes {@code listener} from the incoming catch-all listeners. */
+  public Socket offAny(AnyListener listener) {
+    synchronized (this) {
+      anyListeners = withoutLast(anyListeners, l -> l == listener);
+    }
+    return this;
+  }
+
+  /** Removes every incoming catch-all listener. */
+  public Socket offAny() {
+    synchronized (this) {
+      anyListeners = List.of();
+    }
+    return this;
+  }
+
+  /**
+   * Adds a listener that sees every event emitted to this client, by {@link #emit} and by
+   * broadcasts that reach it, with the arguments as they go on the wire (after the
+   * {@link JsonMapper}; an acknowledgement callback is not among them). It runs on the emitting
+   * thread, before the packet is sent, and must not block.
+   *
+   * <pre>{@code
+   * socket.onAnyOutgoing((event, args) -> log.debug("to " + socket.id() + ": " + event + " " + args));
+   * }</pre>
+   */
+  public Socket onAnyOutgoing(AnyListener listener) {
+    synchronized (this) {
+      anyOutgoingListeners = append(anyOutgoingListeners, listener);
+    }
+    return this;
+  }
+
+  /** Removes {@code listener} from the outgoing catch-all listeners. */
+  public Socket offAnyOutgoing(AnyListener listener) {
+    synchronized (this) {
+      anyOutgoingListeners = withoutLast(anyOutgoingListeners, l -> l == listener);
+    }
+    return this;
+  }
+
+  /** Removes every outgoing catch-all listener. */
+  public Socket offAnyOutgoing() {
+    synchronized (this) {
+      anyOutgoingListeners = List.of();
+    }
+    return this;
+  }
+
+  /**
+   * Tells the outgoing catch-all listeners of an event sent to this client: {@code eventData} is
+   * the packet's data, the event name first, then the plain arguments. Called by the emit path and
+   * by broadcast delivery; costs one volatile read when no such listener is registered.
+   */
+  void notifyOutgoing(List<Object> eventData) {
+    List<AnyListener> list = anyOutgoingListeners;
+    if (list.isEmpty() || eventData.isEmpty() || !(eventData.get(0) instanceof String name)) return;
+    List<Object> args = Collections.unmodifiableList(eventData.subList(1, eventData.size()));
+    for (AnyListener listener : list) {
+      try {
+        listener.onAny(name, args);
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.ERROR, "onAnyOutgoing listener failed for event " + name, e);
+      }
+    }
   }
 
   /** Adds packet middleware, run in order before the listeners of each incoming event. */
@@ -235,6 +383,18 @@ public final class Socket implements RemoteSocket {
     return this;
   }
 
+  /** A copy of {@code list} without its last element matching {@code match}; {@code list} itself if none does. */
+  private static <T> List<T> withoutLast(List<T> list, java.util.function.Predicate<T> match) {
+    for (int i = list.size() - 1; i >= 0; i--) {
+      if (match.test(list.get(i))) {
+        List<T> copy = new ArrayList<>(list);
+        copy.remove(i);
+        return List.copyOf(copy);
+      }
+    }
+    return list;
+  }
+
   /** A copy of {@code list} with {@code item} appended, immutable. */
   private static <T> List<T> append(List<T> list, T item) {
     List<T> copy = new ArrayList<>(list.size() + 1);
@@ -243,7 +403,7 @@ public final class Socket implements RemoteSocket {
     return List.copyOf(copy);
   }
 
-  private JsonMapper mapper() {
+  JsonMapper mapper() {
     return client.server().options().jsonMapper();
   }
 
@@ -262,6 +422,18 @@ public final class Socket implements RemoteSocket {
   /** Emits {@code event} and completes with the client's acknowledgement, or fails after ackTimeout. */
   public CompletableFuture<List<Object>> emitWithAck(String event, Object... args) {
     return emitter().emitWithAck(event, args);
+  }
+
+  /**
+   * Emits {@code event} and completes with the acknowledgement's first argument mapped to
+   * {@code type} through the {@link JsonMapper} ({@code null} if the client answered with none).
+   *
+   * <pre>{@code
+   * socket.emitWithAck(Answer.class, "question", "why?").thenAccept(answer -> log.info(answer.text()));
+   * }</pre>
+   */
+  public <T> CompletableFuture<T> emitWithAck(Class<T> type, String event, Object... args) {
+    return emitter().emitWithAck(type, event, args);
   }
 
   /** Emits with an acknowledgement timeout: {@code socket.timeout(d).emitWithAck("question")}. */
@@ -314,6 +486,7 @@ public final class Socket implements RemoteSocket {
       if (ackId != null) failAck(ackId, new IllegalStateException("socket " + id + " is not connected"));
       return;
     }
+    notifyOutgoing(data);
     boolean written = client.write(SocketEncoder.encode(SocketPacket.event(namespace.name(), data, ackId)), isVolatile);
     if (!written && ackId != null && isVolatile) failAck(ackId, new IllegalStateException("volatile emit dropped"));
   }
@@ -525,6 +698,34 @@ public final class Socket implements RemoteSocket {
     @Override
     public RemoteSocket socket() {
       return Socket.this;
+    }
+  }
+
+  /** An event listener added for {@code "disconnect"} or {@code "disconnecting"}: gets the reason's text. */
+  private record DisconnectAsEvent(EventListener listener) implements DisconnectListener {
+    @Override
+    public void onDisconnect(DisconnectReason reason) throws Exception {
+      listener.onEvent(List.of(reason.text()), Ack.NONE);
+    }
+  }
+
+  /** A listener added with {@link #once}: removes itself, then runs, at most once. */
+  private final class Once implements EventListener {
+    private final String event;
+    private final EventListener listener;
+    // Set by the first call (on the lane); guards against a second delivery already under way.
+    private final AtomicBoolean fired = new AtomicBoolean();
+
+    Once(String event, EventListener listener) {
+      this.event = event;
+      this.listener = listener;
+    }
+
+    @Override
+    public void onEvent(List<Object> args, Ack ack) throws Exception {
+      if (!fired.compareAndSet(false, true)) return;
+      off(event, this);
+      listener.onEvent(args, ack);
     }
   }
 
