@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,19 +60,8 @@ public final class Socket implements RemoteSocket {
   // Application data; created on first data() under this socket's monitor (most sockets never
   // use it), then any thread.
   private volatile Map<String, Object> data;
-  // Listener registries: immutable snapshots replaced under this socket's monitor when a listener
-  // is added or removed (rare), read without a lock (on the lane; outgoing ones on the emitter). An empty registry is a shared
-  // immutable empty, so a socket pays only for the listeners it has.
-  // event name -> listeners.
-  private volatile Map<String, List<EventListener>> listeners = Map.of();
-  // Any-event listeners, incoming and outgoing.
-  private volatile List<AnyListener> anyListeners = List.of();
-  private volatile List<AnyListener> anyOutgoingListeners = List.of();
-  // Packet middleware.
-  private volatile List<PacketMiddleware> middlewares = List.of();
-  // disconnecting / disconnect listeners.
-  private volatile List<DisconnectListener> disconnectingListeners = List.of();
-  private volatile List<DisconnectListener> disconnectListeners = List.of();
+  // Listeners, middleware and catch-alls; thread-safe (see SocketListeners).
+  private final SocketListeners listeners = new SocketListeners();
   // ack id -> waiting emit; created on the first ack expected (under this socket's monitor), null
   // until then. Emits add from any thread, the lane or a timer removes (first remover wins).
   private volatile Map<Long, PendingAck> pendingAcks;
@@ -185,18 +173,7 @@ public final class Socket implements RemoteSocket {
    * get the reason's text as their single argument.
    */
   public Socket on(String event, EventListener listener) {
-    Objects.requireNonNull(listener, "listener");
-    switch (event) {
-      case "disconnect" -> onDisconnect(new DisconnectAsEvent(listener));
-      case "disconnecting" -> onDisconnecting(new DisconnectAsEvent(listener));
-      default -> {
-        synchronized (this) {
-          Map<String, List<EventListener>> copy = new HashMap<>(listeners);
-          copy.put(event, append(copy.getOrDefault(event, List.of()), listener));
-          listeners = Map.copyOf(copy);
-        }
-      }
-    }
+    listeners.add(event, listener);
     return this;
   }
 
@@ -208,7 +185,8 @@ public final class Socket implements RemoteSocket {
    * }</pre>
    */
   public Socket once(String event, EventListener listener) {
-    return on(event, new Once(event, Objects.requireNonNull(listener, "listener")));
+    listeners.addOnce(event, listener);
+    return this;
   }
 
   /** Adds a listener whose first argument is mapped to {@code type} through the {@link JsonMapper}. */
@@ -238,18 +216,7 @@ public final class Socket implements RemoteSocket {
 
   /** Removes every listener of {@code event}. */
   public Socket off(String event) {
-    synchronized (this) {
-      switch (event) {
-        case "disconnect" -> disconnectListeners = List.of();
-        case "disconnecting" -> disconnectingListeners = List.of();
-        default -> {
-          if (!listeners.containsKey(event)) return this;
-          Map<String, List<EventListener>> copy = new HashMap<>(listeners);
-          copy.remove(event);
-          listeners = Map.copyOf(copy);
-        }
-      }
-    }
+    listeners.removeAll(event);
     return this;
   }
 
@@ -259,52 +226,25 @@ public final class Socket implements RemoteSocket {
    * keep an {@link EventListener} to remove it later.
    */
   public Socket off(String event, EventListener listener) {
-    synchronized (this) {
-      switch (event) {
-        case "disconnect" -> disconnectListeners = withoutLast(disconnectListeners, l -> wraps(l, listener));
-        case "disconnecting" -> disconnectingListeners = withoutLast(disconnectingListeners, l -> wraps(l, listener));
-        default -> {
-          List<EventListener> list = listeners.get(event);
-          if (list == null) return this;
-          List<EventListener> left = withoutLast(list, l -> l == listener || l instanceof Once o && o.listener == listener);
-          if (left == list) return this;
-          Map<String, List<EventListener>> copy = new HashMap<>(listeners);
-          if (left.isEmpty()) copy.remove(event);
-          else copy.put(event, left);
-          listeners = Map.copyOf(copy);
-        }
-      }
-    }
+    listeners.remove(event, listener);
     return this;
-  }
-
-  /** Whether a disconnect listener is {@code listener} as added through {@link #on}. */
-  private static boolean wraps(DisconnectListener registered, EventListener listener) {
-    return registered instanceof DisconnectAsEvent d
-        && (d.listener == listener || d.listener instanceof Once o && o.listener == listener);
   }
 
   /** Adds a listener that sees every incoming event before its own listeners. */
   public Socket onAny(AnyListener listener) {
-    synchronized (this) {
-      anyListeners = append(anyListeners, listener);
-    }
+    listeners.addAny(listener);
     return this;
   }
 
   /** Removes {@code listener} from the incoming catch-all listeners. */
   public Socket offAny(AnyListener listener) {
-    synchronized (this) {
-      anyListeners = withoutLast(anyListeners, l -> l == listener);
-    }
+    listeners.removeAny(Objects.requireNonNull(listener, "listener"));
     return this;
   }
 
   /** Removes every incoming catch-all listener. */
   public Socket offAny() {
-    synchronized (this) {
-      anyListeners = List.of();
-    }
+    listeners.removeAny(null);
     return this;
   }
 
@@ -319,25 +259,19 @@ public final class Socket implements RemoteSocket {
    * }</pre>
    */
   public Socket onAnyOutgoing(AnyListener listener) {
-    synchronized (this) {
-      anyOutgoingListeners = append(anyOutgoingListeners, listener);
-    }
+    listeners.addAnyOutgoing(listener);
     return this;
   }
 
   /** Removes {@code listener} from the outgoing catch-all listeners. */
   public Socket offAnyOutgoing(AnyListener listener) {
-    synchronized (this) {
-      anyOutgoingListeners = withoutLast(anyOutgoingListeners, l -> l == listener);
-    }
+    listeners.removeAnyOutgoing(Objects.requireNonNull(listener, "listener"));
     return this;
   }
 
   /** Removes every outgoing catch-all listener. */
   public Socket offAnyOutgoing() {
-    synchronized (this) {
-      anyOutgoingListeners = List.of();
-    }
+    listeners.removeAnyOutgoing(null);
     return this;
   }
 
@@ -347,60 +281,25 @@ public final class Socket implements RemoteSocket {
    * by broadcast delivery; costs one volatile read when no such listener is registered.
    */
   void notifyOutgoing(List<Object> eventData) {
-    List<AnyListener> list = anyOutgoingListeners;
-    if (list.isEmpty() || eventData.isEmpty() || !(eventData.get(0) instanceof String name)) return;
-    List<Object> args = Collections.unmodifiableList(eventData.subList(1, eventData.size()));
-    for (AnyListener listener : list) {
-      try {
-        listener.onAny(name, args);
-      } catch (Exception e) {
-        LOG.log(System.Logger.Level.ERROR, "onAnyOutgoing listener failed for event " + name, e);
-      }
-    }
+    listeners.notifyOutgoing(eventData);
   }
 
   /** Adds packet middleware, run in order before the listeners of each incoming event. */
   public Socket use(PacketMiddleware middleware) {
-    synchronized (this) {
-      middlewares = append(middlewares, middleware);
-    }
+    listeners.addMiddleware(middleware);
     return this;
   }
 
   /** Called before the socket leaves its rooms. */
   public Socket onDisconnecting(DisconnectListener listener) {
-    synchronized (this) {
-      disconnectingListeners = append(disconnectingListeners, listener);
-    }
+    listeners.addDisconnecting(listener);
     return this;
   }
 
   /** Called once the socket has left its namespace. */
   public Socket onDisconnect(DisconnectListener listener) {
-    synchronized (this) {
-      disconnectListeners = append(disconnectListeners, listener);
-    }
+    listeners.addDisconnect(listener);
     return this;
-  }
-
-  /** A copy of {@code list} without its last element matching {@code match}; {@code list} itself if none does. */
-  private static <T> List<T> withoutLast(List<T> list, java.util.function.Predicate<T> match) {
-    for (int i = list.size() - 1; i >= 0; i--) {
-      if (match.test(list.get(i))) {
-        List<T> copy = new ArrayList<>(list);
-        copy.remove(i);
-        return List.copyOf(copy);
-      }
-    }
-    return list;
-  }
-
-  /** A copy of {@code list} with {@code item} appended, immutable. */
-  private static <T> List<T> append(List<T> list, T item) {
-    List<T> copy = new ArrayList<>(list.size() + 1);
-    copy.addAll(list);
-    copy.add(Objects.requireNonNull(item, "listener"));
-    return List.copyOf(copy);
   }
 
   JsonMapper mapper() {
@@ -567,6 +466,7 @@ public final class Socket implements RemoteSocket {
     @SuppressWarnings("unchecked")
     List<Object> event = (List<Object>) packet.data(); // the decoder's own list: no copy needed
     Ack ack = packet.id() == null ? Ack.NONE : new Ack(this, packet.id());
+    List<PacketMiddleware> middlewares = listeners.middlewares();
     if (middlewares.isEmpty()) {
       dispatch(event, ack);
       return;
@@ -574,37 +474,13 @@ public final class Socket implements RemoteSocket {
     MiddlewareChain.run(middlewares, (middleware, next) -> middleware.handle(event, next), error -> {
       // Middleware that finished before returning dispatches in this task; later, on the lane.
       if (error == null) client.runOnLane(() -> dispatch(event, ack));
-      else client.runOnLane(() -> emitLocal("error", List.of(error)));
+      else client.runOnLane(() -> listeners.emitLocal("error", List.of(error), Ack.NONE));
     });
   }
 
   private void dispatch(List<Object> event, Ack ack) {
     if (state != State.CONNECTED || event.isEmpty() || !(event.get(0) instanceof String name)) return;
-    List<Object> args = Collections.unmodifiableList(event.subList(1, event.size()));
-    for (AnyListener listener : anyListeners) {
-      try {
-        listener.onAny(name, args);
-      } catch (Exception e) {
-        LOG.log(System.Logger.Level.ERROR, "onAny listener failed for event " + name, e);
-      }
-    }
-    emitLocal(name, args, ack);
-  }
-
-  private void emitLocal(String name, List<Object> args) {
-    emitLocal(name, args, Ack.NONE);
-  }
-
-  private void emitLocal(String name, List<Object> args, Ack ack) {
-    List<EventListener> list = listeners.get(name);
-    if (list == null) return;
-    for (EventListener listener : list) {
-      try {
-        listener.onEvent(args, ack);
-      } catch (Exception e) {
-        LOG.log(System.Logger.Level.ERROR, "listener for event " + name + " failed", e);
-      }
-    }
+    listeners.dispatch(name, Collections.unmodifiableList(event.subList(1, event.size())), ack);
   }
 
   // ---------------------------------------------------------------- lifecycle (lane)
@@ -638,7 +514,7 @@ public final class Socket implements RemoteSocket {
   /** Leaves the namespace for {@code reason}; runs on the lane; only the first call counts. */
   void onClose(DisconnectReason reason) {
     if (state != State.CONNECTED) return;
-    fire(disconnectingListeners, reason);
+    listeners.fireDisconnecting(reason);
     state = State.DISCONNECTED;
     namespace.adapter().delAll(id);
     namespace.removeSocket(this);
@@ -649,17 +525,7 @@ public final class Socket implements RemoteSocket {
         failAck(ackId, new IllegalStateException("socket disconnected: " + reason.text()));
       }
     }
-    fire(disconnectListeners, reason);
-  }
-
-  private void fire(List<DisconnectListener> list, DisconnectReason reason) {
-    for (DisconnectListener listener : list) {
-      try {
-        listener.onDisconnect(reason);
-      } catch (Exception e) {
-        LOG.log(System.Logger.Level.ERROR, "disconnect listener failed", e);
-      }
-    }
+    listeners.fireDisconnect(reason);
   }
 
   LocalSocket local() {
@@ -698,34 +564,6 @@ public final class Socket implements RemoteSocket {
     @Override
     public RemoteSocket socket() {
       return Socket.this;
-    }
-  }
-
-  /** An event listener added for {@code "disconnect"} or {@code "disconnecting"}: gets the reason's text. */
-  private record DisconnectAsEvent(EventListener listener) implements DisconnectListener {
-    @Override
-    public void onDisconnect(DisconnectReason reason) throws Exception {
-      listener.onEvent(List.of(reason.text()), Ack.NONE);
-    }
-  }
-
-  /** A listener added with {@link #once}: removes itself, then runs, at most once. */
-  private final class Once implements EventListener {
-    private final String event;
-    private final EventListener listener;
-    // Set by the first call (on the lane); guards against a second delivery already under way.
-    private final AtomicBoolean fired = new AtomicBoolean();
-
-    Once(String event, EventListener listener) {
-      this.event = event;
-      this.listener = listener;
-    }
-
-    @Override
-    public void onEvent(List<Object> args, Ack ack) throws Exception {
-      if (!fired.compareAndSet(false, true)) return;
-      off(event, this);
-      listener.onEvent(args, ack);
     }
   }
 
