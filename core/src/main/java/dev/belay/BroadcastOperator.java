@@ -29,8 +29,7 @@ import java.util.concurrent.CompletableFuture;
  * }</pre>
  */
 public final class BroadcastOperator {
-  private static final Set<String> RESERVED_EVENTS =
-      Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
+  private static final Set<String> RESERVED_EVENTS = Events.RESERVED;
 
   private final Namespace namespace;
   private final Set<String> rooms;

@@ -19,21 +19,30 @@ import java.util.Set;
  * routes packets to the socket of their namespace, answers CONNECT, and closes the session on a
  * parse error or when no namespace is joined within connectTimeout.
  *
- * <p>Threading: every incoming message, the engine's close, middleware results and timer callbacks
- * go through {@link #lane}, so one client's packets are handled one at a time and in order. Writes
- * go straight to the engine socket, which is thread-safe.
+ * <p>Threading: everything runs on the engine session's listener lane ({@link EngineSocket#execute}):
+ * incoming messages and the engine's close arrive there, and middleware results, ack timeouts and
+ * disconnects from other threads are submitted to it, so one client's packets are handled one at
+ * a time and in order, with one queue per connection. The lane never nests a task in another;
+ * work that must take effect at once when the caller is already on the lane (a listener calling
+ * {@code socket.disconnect()}, a middleware that calls {@code next} before returning) goes through
+ * {@link #runOnLane}, which runs it in place then. Writes go straight to the engine socket, which
+ * is thread-safe.
  */
 final class Client {
   private static final System.Logger LOG = System.getLogger(Client.class.getName());
 
   private final Server server;
   private final EngineSocket conn;
-  private final SerialLane lane = new SerialLane();
+  // The thread running this client's code on the lane right now, or null. Written only on the lane
+  // (set on entry, cleared on exit) and read from any thread to ask "am I on the lane?". A plain
+  // field is enough for that question: a thread sees its own last write, and no other thread
+  // ever writes its identity here, so the answer is exact for the asking thread.
+  private Thread laneThread;
   // Confined to the lane.
   private final SocketDecoder decoder;
   // namespace name -> connected socket: an immutable snapshot, replaced on the lane, read from any
   // thread. A client is nearly always in one or two namespaces, where Map.of is a few words and a
-  // ConcurrentHashMap a few hundred bytes (issue 7's idle-heap bar).
+  // ConcurrentHashMap a few hundred bytes: idle connections must stay small.
   private volatile Map<String, Socket> sockets = Map.of();
   // Namespaces whose CONNECT is still in middleware; null when none. Confined to the lane.
   private Set<String> connecting;
@@ -51,8 +60,8 @@ final class Client {
 
   /** Hooks the engine session's listeners and starts the connect timer. */
   void start() {
-    conn.onMessage(frame -> lane.execute(() -> onFrame(frame)));
-    conn.onClose((reason, description) -> lane.execute(() -> onEngineClose(reason)));
+    conn.onMessage(this::onMessage);
+    conn.onClose((reason, description) -> enterLane(() -> onEngineClose(reason)));
     connectTimer = server.scheduler().schedule(() -> {
       // Runs on the scheduler thread: only closes the engine session, never user code.
       if (sockets.isEmpty() && !closed) {
@@ -70,8 +79,38 @@ final class Client {
     return server;
   }
 
-  SerialLane lane() {
-    return lane;
+  /**
+   * Runs {@code task} on the lane: at once when the calling thread is already on it (so the
+   * caller sees its effect when the call returns), else queued behind what is there.
+   */
+  void runOnLane(Runnable task) {
+    if (laneThread == Thread.currentThread()) task.run();
+    else conn.execute(() -> enterLane(task));
+  }
+
+  /** Lane. Runs {@code task} with the lane marked as this thread's. */
+  private void enterLane(Runnable task) {
+    laneThread = Thread.currentThread();
+    try {
+      task.run();
+    } finally {
+      laneThread = null;
+    }
+  }
+
+  /** Adds an upgrade listener, run on the lane as this client's own code. */
+  void onUpgrade(java.util.function.Consumer<String> listener) {
+    conn.onUpgrade(transport -> enterLane(() -> listener.accept(transport)));
+  }
+
+  /** Lane. A message from the engine session. */
+  private void onMessage(Object frame) {
+    laneThread = Thread.currentThread();
+    try {
+      onFrame(frame);
+    } finally {
+      laneThread = null;
+    }
   }
 
   boolean isOpen() {
@@ -128,7 +167,9 @@ final class Client {
     if (connecting == null) connecting = new HashSet<>(4);
     connecting.add(name);
     Socket socket = new Socket(namespace, this, auth.isEmpty() ? Map.of() : new LinkedHashMap<>(auth));
-    namespace.runMiddlewares(socket, error -> lane.runNowOrLater(() -> finishConnect(namespace, socket, error)));
+    // A middleware that calls next before returning finishes here, in this task, so a packet that
+    // follows the CONNECT finds the socket; one that finishes later (any thread) is queued.
+    namespace.runMiddlewares(socket, error -> runOnLane(() -> finishConnect(namespace, socket, error)));
   }
 
   private void finishConnect(Namespace namespace, Socket socket, Exception error) {
@@ -181,7 +222,7 @@ final class Client {
 
   /** {@code socket.disconnect(true)}: every socket of this client leaves, then the session closes. */
   void disconnectAll() {
-    lane.runNowOrLater(() -> {
+    runOnLane(() -> {
       for (Socket socket : new ArrayList<>(sockets.values())) socket.disconnect(false);
       close();
     });

@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
  * socket.timeout(Duration.ofSeconds(3)).emitWithAck("confirm", order)
  *     .thenAccept(args -> log.info("confirmed: " + args))
  *     .exceptionally(e -> { log.warn("no confirmation", e); return null; });
+ * socket.timeout(Duration.ofSeconds(3)).emitWithAck(Receipt.class, "pay", order)
+ *     .thenAccept(receipt -> log.info("paid: " + receipt.id()));
  * socket.asVolatile().emit("position", x, y);   // dropped if the client is busy
  * }</pre>
  */
@@ -60,5 +62,20 @@ public final class Emitter {
       else future.complete(reply);
     }, timeout, isVolatile);
     return future;
+  }
+
+  /**
+   * Emits {@code event} and completes with the acknowledgement's first argument mapped to
+   * {@code type} through the {@link JsonMapper} ({@code null} if the client answered with none);
+   * fails as {@link #emitWithAck(String, Object...)} does, or with the mapper's error.
+   *
+   * <pre>{@code
+   * socket.timeout(Duration.ofSeconds(3)).emitWithAck(Answer.class, "question", "why?")
+   *     .thenAccept(answer -> log.info(answer.text()));
+   * }</pre>
+   */
+  public <T> CompletableFuture<T> emitWithAck(Class<T> type, String event, Object... args) {
+    Objects.requireNonNull(type, "type");
+    return emitWithAck(event, args).thenApply(reply -> reply.isEmpty() ? null : socket.mapper().fromPlain(reply.get(0), type));
   }
 }

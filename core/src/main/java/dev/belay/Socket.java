@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,8 +44,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Socket implements RemoteSocket {
   private static final System.Logger LOG = System.getLogger(Socket.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Set<String> RESERVED_EVENTS =
-      Set.of("connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener");
 
   private enum State { CONNECTING, CONNECTED, DISCONNECTED }
 
@@ -55,7 +52,7 @@ public final class Socket implements RemoteSocket {
   private final Client client;
   // The CONNECT packet's auth payload (unmodifiable); final. The Handshake is built from it, the
   // engine request and the session's start on first use: most sockets never ask, and its maps
-  // cost about a kilobyte per socket (issue 7's idle-heap bar).
+  // would cost about a kilobyte per idle socket.
   private final Map<String, Object> auth;
   // Built once on first handshake(), under this socket's monitor; any thread reads.
   private volatile Handshake handshake;
@@ -63,18 +60,8 @@ public final class Socket implements RemoteSocket {
   // Application data; created on first data() under this socket's monitor (most sockets never
   // use it), then any thread.
   private volatile Map<String, Object> data;
-  // Listener registries: immutable snapshots replaced under this socket's monitor when a listener
-  // is added (rare, at setup), read without a lock on the lane. An empty registry is a shared
-  // immutable empty, so a socket pays only for the listeners it has.
-  // event name -> listeners.
-  private volatile Map<String, List<EventListener>> listeners = Map.of();
-  // Any-event listeners.
-  private volatile List<AnyListener> anyListeners = List.of();
-  // Packet middleware.
-  private volatile List<PacketMiddleware> middlewares = List.of();
-  // disconnecting / disconnect listeners.
-  private volatile List<DisconnectListener> disconnectingListeners = List.of();
-  private volatile List<DisconnectListener> disconnectListeners = List.of();
+  // Listeners, middleware and catch-alls; thread-safe (see SocketListeners).
+  private final SocketListeners listeners = new SocketListeners();
   // ack id -> waiting emit; created on the first ack expected (under this socket's monitor), null
   // until then. Emits add from any thread, the lane or a timer removes (first remover wins).
   private volatile Map<Long, PendingAck> pendingAcks;
@@ -144,6 +131,18 @@ public final class Socket implements RemoteSocket {
     return client.conn().transport();
   }
 
+  /**
+   * The low-level connection under this socket (Socket.IO's {@code socket.conn}), shared with the
+   * client's sockets in other namespaces: its transport, upgrades, and a way to cut it.
+   *
+   * <pre>{@code
+   * socket.conn().onUpgrade(transport -> log.info(socket.id() + " now on " + transport));
+   * }</pre>
+   */
+  public Connection conn() {
+    return new Connection(client);
+  }
+
   public boolean connected() {
     return state == State.CONNECTED;
   }
@@ -174,78 +173,136 @@ public final class Socket implements RemoteSocket {
    * get the reason's text as their single argument.
    */
   public Socket on(String event, EventListener listener) {
-    switch (event) {
-      case "disconnect" -> onDisconnect(reason -> listener.onEvent(List.of(reason.text()), Ack.NONE));
-      case "disconnecting" -> onDisconnecting(reason -> listener.onEvent(List.of(reason.text()), Ack.NONE));
-      default -> {
-        Objects.requireNonNull(listener, "listener");
-        synchronized (this) {
-          Map<String, List<EventListener>> copy = new HashMap<>(listeners);
-          copy.put(event, append(copy.getOrDefault(event, List.of()), listener));
-          listeners = Map.copyOf(copy);
-        }
-      }
-    }
+    listeners.add(event, listener);
+    return this;
+  }
+
+  /**
+   * Adds a listener for the next {@code event} only: it is removed before it runs.
+   *
+   * <pre>{@code
+   * socket.once("ready", (args, ack) -> socket.emit("welcome"));
+   * }</pre>
+   */
+  public Socket once(String event, EventListener listener) {
+    listeners.addOnce(event, listener);
     return this;
   }
 
   /** Adds a listener whose first argument is mapped to {@code type} through the {@link JsonMapper}. */
   public <T> Socket on(String event, Class<T> type, TypedEventListener<T> listener) {
-    return on(event, (args, ack) -> listener.onEvent(args.isEmpty() ? null : mapper().fromPlain(args.get(0), type), ack));
+    return on(event, (args, ack) -> listener.onEvent(arg(args, 0, type), ack));
+  }
+
+  /**
+   * Adds a listener whose first two arguments are mapped to {@code first} and {@code second}
+   * through the {@link JsonMapper}: {@code on("move", Move.class, Player.class, (move, player, ack) -> ...)}.
+   */
+  public <A, B> Socket on(String event, Class<A> first, Class<B> second, TypedEventListener2<A, B> listener) {
+    return on(event, (args, ack) -> listener.onEvent(arg(args, 0, first), arg(args, 1, second), ack));
+  }
+
+  /** Adds a listener whose first three arguments are mapped through the {@link JsonMapper}. */
+  public <A, B, C> Socket on(String event, Class<A> first, Class<B> second, Class<C> third,
+      TypedEventListener3<A, B, C> listener) {
+    return on(event, (args, ack) ->
+        listener.onEvent(arg(args, 0, first), arg(args, 1, second), arg(args, 2, third), ack));
+  }
+
+  /** Argument {@code index} mapped to {@code type}, or null when the client sent fewer. */
+  private <T> T arg(List<Object> args, int index, Class<T> type) {
+    return index < args.size() ? mapper().fromPlain(args.get(index), type) : null;
   }
 
   /** Removes every listener of {@code event}. */
   public Socket off(String event) {
-    synchronized (this) {
-      if (!listeners.containsKey(event)) return this;
-      Map<String, List<EventListener>> copy = new HashMap<>(listeners);
-      copy.remove(event);
-      listeners = Map.copyOf(copy);
-    }
+    listeners.removeAll(event);
+    return this;
+  }
+
+  /**
+   * Removes {@code listener} from {@code event} (the latest registration, if it was added more
+   * than once; one added with {@link #once} too). Typed listeners are wrapped when added, so
+   * keep an {@link EventListener} to remove it later.
+   */
+  public Socket off(String event, EventListener listener) {
+    listeners.remove(event, listener);
     return this;
   }
 
   /** Adds a listener that sees every incoming event before its own listeners. */
   public Socket onAny(AnyListener listener) {
-    synchronized (this) {
-      anyListeners = append(anyListeners, listener);
-    }
+    listeners.addAny(listener);
     return this;
+  }
+
+  /** Removes {@code listener} from the incoming catch-all listeners. */
+  public Socket offAny(AnyListener listener) {
+    listeners.removeAny(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /** Removes every incoming catch-all listener. */
+  public Socket offAny() {
+    listeners.removeAny(null);
+    return this;
+  }
+
+  /**
+   * Adds a listener that sees every event emitted to this client, by {@link #emit} and by
+   * broadcasts that reach it, with the arguments as they go on the wire (after the
+   * {@link JsonMapper}; an acknowledgement callback is not among them). It runs on the emitting
+   * thread, before the packet is sent, and must not block.
+   *
+   * <pre>{@code
+   * socket.onAnyOutgoing((event, args) -> log.debug("to " + socket.id() + ": " + event + " " + args));
+   * }</pre>
+   */
+  public Socket onAnyOutgoing(AnyListener listener) {
+    listeners.addAnyOutgoing(listener);
+    return this;
+  }
+
+  /** Removes {@code listener} from the outgoing catch-all listeners. */
+  public Socket offAnyOutgoing(AnyListener listener) {
+    listeners.removeAnyOutgoing(Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /** Removes every outgoing catch-all listener. */
+  public Socket offAnyOutgoing() {
+    listeners.removeAnyOutgoing(null);
+    return this;
+  }
+
+  /**
+   * Tells the outgoing catch-all listeners of an event sent to this client: {@code eventData} is
+   * the packet's data, the event name first, then the plain arguments. Called by the emit path and
+   * by broadcast delivery; costs one volatile read when no such listener is registered.
+   */
+  void notifyOutgoing(List<Object> eventData) {
+    listeners.notifyOutgoing(eventData);
   }
 
   /** Adds packet middleware, run in order before the listeners of each incoming event. */
   public Socket use(PacketMiddleware middleware) {
-    synchronized (this) {
-      middlewares = append(middlewares, middleware);
-    }
+    listeners.addMiddleware(middleware);
     return this;
   }
 
   /** Called before the socket leaves its rooms. */
   public Socket onDisconnecting(DisconnectListener listener) {
-    synchronized (this) {
-      disconnectingListeners = append(disconnectingListeners, listener);
-    }
+    listeners.addDisconnecting(listener);
     return this;
   }
 
   /** Called once the socket has left its namespace. */
   public Socket onDisconnect(DisconnectListener listener) {
-    synchronized (this) {
-      disconnectListeners = append(disconnectListeners, listener);
-    }
+    listeners.addDisconnect(listener);
     return this;
   }
 
-  /** A copy of {@code list} with {@code item} appended, immutable. */
-  private static <T> List<T> append(List<T> list, T item) {
-    List<T> copy = new ArrayList<>(list.size() + 1);
-    copy.addAll(list);
-    copy.add(Objects.requireNonNull(item, "listener"));
-    return List.copyOf(copy);
-  }
-
-  private JsonMapper mapper() {
+  JsonMapper mapper() {
     return client.server().options().jsonMapper();
   }
 
@@ -264,6 +321,18 @@ public final class Socket implements RemoteSocket {
   /** Emits {@code event} and completes with the client's acknowledgement, or fails after ackTimeout. */
   public CompletableFuture<List<Object>> emitWithAck(String event, Object... args) {
     return emitter().emitWithAck(event, args);
+  }
+
+  /**
+   * Emits {@code event} and completes with the acknowledgement's first argument mapped to
+   * {@code type} through the {@link JsonMapper} ({@code null} if the client answered with none).
+   *
+   * <pre>{@code
+   * socket.emitWithAck(Answer.class, "question", "why?").thenAccept(answer -> log.info(answer.text()));
+   * }</pre>
+   */
+  public <T> CompletableFuture<T> emitWithAck(Class<T> type, String event, Object... args) {
+    return emitter().emitWithAck(type, event, args);
   }
 
   /** Emits with an acknowledgement timeout: {@code socket.timeout(d).emitWithAck("question")}. */
@@ -302,7 +371,7 @@ public final class Socket implements RemoteSocket {
 
   /** Sends an event; called by {@link Emitter}. */
   void sendEvent(String event, Object[] args, AckCallback callback, Duration timeout, boolean isVolatile) {
-    if (RESERVED_EVENTS.contains(event)) throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
+    if (Events.RESERVED.contains(event)) throw new IllegalArgumentException("\"" + event + "\" is a reserved event name");
     JsonMapper mapper = mapper();
     List<Object> data = new ArrayList<>(args.length + 1);
     data.add(event);
@@ -316,6 +385,7 @@ public final class Socket implements RemoteSocket {
       if (ackId != null) failAck(ackId, new IllegalStateException("socket " + id + " is not connected"));
       return;
     }
+    notifyOutgoing(data);
     boolean written = client.write(SocketEncoder.encode(SocketPacket.event(namespace.name(), data, ackId)), isVolatile);
     if (!written && ackId != null && isVolatile) failAck(ackId, new IllegalStateException("volatile emit dropped"));
   }
@@ -334,7 +404,7 @@ public final class Socket implements RemoteSocket {
     Map<Long, PendingAck> acks = acks();
     acks.put(ackId, pending);
     Cancellable timer = client.server().scheduler().schedule(
-        () -> client.server().workers().execute(() -> client.lane().execute(() ->
+        () -> client.server().workers().execute(() -> client.runOnLane(() ->
             failAck(ackId, new AckTimeoutException("no acknowledgement within " + timeout.toMillis() + " ms")))),
         timeout);
     pending.timer = timer;
@@ -396,43 +466,21 @@ public final class Socket implements RemoteSocket {
     @SuppressWarnings("unchecked")
     List<Object> event = (List<Object>) packet.data(); // the decoder's own list: no copy needed
     Ack ack = packet.id() == null ? Ack.NONE : new Ack(this, packet.id());
+    List<PacketMiddleware> middlewares = listeners.middlewares();
     if (middlewares.isEmpty()) {
       dispatch(event, ack);
       return;
     }
     MiddlewareChain.run(middlewares, (middleware, next) -> middleware.handle(event, next), error -> {
-      if (error == null) client.lane().runNowOrLater(() -> dispatch(event, ack));
-      else client.lane().runNowOrLater(() -> emitLocal("error", List.of(error)));
+      // Middleware that finished before returning dispatches in this task; later, on the lane.
+      if (error == null) client.runOnLane(() -> dispatch(event, ack));
+      else client.runOnLane(() -> listeners.emitLocal("error", List.of(error), Ack.NONE));
     });
   }
 
   private void dispatch(List<Object> event, Ack ack) {
     if (state != State.CONNECTED || event.isEmpty() || !(event.get(0) instanceof String name)) return;
-    List<Object> args = Collections.unmodifiableList(event.subList(1, event.size()));
-    for (AnyListener listener : anyListeners) {
-      try {
-        listener.onAny(name, args);
-      } catch (Exception e) {
-        LOG.log(System.Logger.Level.ERROR, "onAny listener failed for event " + name, e);
-      }
-    }
-    emitLocal(name, args, ack);
-  }
-
-  private void emitLocal(String name, List<Object> args) {
-    emitLocal(name, args, Ack.NONE);
-  }
-
-  private void emitLocal(String name, List<Object> args, Ack ack) {
-    List<EventListener> list = listeners.get(name);
-    if (list == null) return;
-    for (EventListener listener : list) {
-      try {
-        listener.onEvent(args, ack);
-      } catch (Exception e) {
-        LOG.log(System.Logger.Level.ERROR, "listener for event " + name + " failed", e);
-      }
-    }
+    listeners.dispatch(name, Collections.unmodifiableList(event.subList(1, event.size())), ack);
   }
 
   // ---------------------------------------------------------------- lifecycle (lane)
@@ -454,7 +502,9 @@ public final class Socket implements RemoteSocket {
       client.disconnectAll();
       return;
     }
-    client.lane().runNowOrLater(() -> {
+    // From a listener (on the lane) it takes effect before this call returns; from elsewhere, in
+    // order with the client's packets.
+    client.runOnLane(() -> {
       if (state != State.CONNECTED) return;
       client.write(SocketEncoder.encode(SocketPacket.disconnect(namespace.name())), false);
       onClose(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
@@ -464,7 +514,7 @@ public final class Socket implements RemoteSocket {
   /** Leaves the namespace for {@code reason}; runs on the lane; only the first call counts. */
   void onClose(DisconnectReason reason) {
     if (state != State.CONNECTED) return;
-    fire(disconnectingListeners, reason);
+    listeners.fireDisconnecting(reason);
     state = State.DISCONNECTED;
     namespace.adapter().delAll(id);
     namespace.removeSocket(this);
@@ -475,17 +525,7 @@ public final class Socket implements RemoteSocket {
         failAck(ackId, new IllegalStateException("socket disconnected: " + reason.text()));
       }
     }
-    fire(disconnectListeners, reason);
-  }
-
-  private void fire(List<DisconnectListener> list, DisconnectReason reason) {
-    for (DisconnectListener listener : list) {
-      try {
-        listener.onDisconnect(reason);
-      } catch (Exception e) {
-        LOG.log(System.Logger.Level.ERROR, "disconnect listener failed", e);
-      }
-    }
+    listeners.fireDisconnect(reason);
   }
 
   LocalSocket local() {

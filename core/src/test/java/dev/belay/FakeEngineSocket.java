@@ -34,9 +34,45 @@ final class FakeEngineSocket implements EngineSocket {
     this.request = new FakeRequest(query);
   }
 
-  /** The client sends a message (delivered on the calling thread, as the engine's lane would). */
+  // The listener lane: tasks not yet run, and whether a thread drains it; guarded by laneQueue.
+  private final java.util.ArrayDeque<Runnable> laneQueue = new java.util.ArrayDeque<>();
+  private boolean draining;
+
+  /**
+   * The client sends a message, delivered on the listener lane: at once on the calling thread if
+   * the lane is idle, after the running task otherwise (as the engine's lane does, never nested).
+   */
   void receive(Object frame) {
-    for (Consumer<Object> listener : messageListeners) listener.accept(frame);
+    execute(() -> {
+      for (Consumer<Object> listener : messageListeners) listener.accept(frame);
+    });
+  }
+
+  /** The engine's listener lane, draining on the thread that finds it idle. */
+  @Override
+  public void execute(Runnable task) {
+    synchronized (laneQueue) {
+      laneQueue.add(task);
+      if (draining) return;
+      draining = true;
+    }
+    RuntimeException failure = null;
+    while (true) {
+      Runnable next;
+      synchronized (laneQueue) {
+        next = laneQueue.poll();
+        if (next == null) {
+          draining = false;
+          break;
+        }
+      }
+      try {
+        next.run();
+      } catch (RuntimeException e) { // the lane goes on; the test still sees the failure
+        if (failure == null) failure = e;
+      }
+    }
+    if (failure != null) throw failure;
   }
 
   /** Everything the server sent so far: Strings and byte arrays. */
@@ -118,7 +154,9 @@ final class FakeEngineSocket implements EngineSocket {
       open = false;
       closeReason = reason;
     }
-    for (BiConsumer<CloseReason, String> listener : closeListeners) listener.accept(reason, reason.text());
+    execute(() -> {
+      for (BiConsumer<CloseReason, String> listener : closeListeners) listener.accept(reason, reason.text());
+    });
   }
 
   @Override

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * {@code report --in DIR --out FILE.md}: reads the JSON lines the generator wrote for each server
  * ({@code DIR/*.jsonl}), and {@code DIR/machine.txt} and {@code DIR/sizes.txt} written by run.sh,
- * and writes the comparison in Markdown with ratios Belay/peer, the bar of issue 7 checked, and a
+ * and writes the comparison in Markdown with ratios Belay/peer, the performance bar checked, and a
  * PNG chart beside it.
  */
 public final class Report {
@@ -274,7 +274,7 @@ public final class Report {
   }
 
   /**
-   * The bar of issue 7, checked against this run (only where Belay and the peer both ran), in one
+   * The performance bar (the targets Belay is held to), checked against this run (only where Belay and the peer both ran), in one
    * column per Belay configuration that ran: the default (listeners on the worker pool) and
    * {@code listenersOnIoThread}.
    */
@@ -284,10 +284,10 @@ public final class Report {
       ours = ran("belay-engine") ? List.of("belay-engine") : List.of();
     }
     if (ours.isEmpty()) {
-      md.append("## The bar of issue 7\n\nNot checked: Belay did not run in this report.\n\n");
+      md.append("## The performance bar\n\nNot checked: Belay did not run in this report.\n\n");
       return;
     }
-    md.append("## The bar of issue 7, checked on this run\n\n");
+    md.append("## The performance bar, checked on this run\n\n");
     if (ours.equals(List.of("belay-engine"))) {
       md.append("Checked against the engine-only fixture (`engine-server`): the full Belay server did not run.\n\n");
     }

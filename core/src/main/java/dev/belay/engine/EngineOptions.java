@@ -66,26 +66,6 @@ public final class EngineOptions {
     return builder().build();
   }
 
-  public Builder toBuilder() {
-    Builder b = new Builder();
-    b.path = path;
-    b.pingInterval = pingInterval;
-    b.pingTimeout = pingTimeout;
-    b.upgradeTimeout = upgradeTimeout;
-    b.maxPayload = maxPayload;
-    b.transports = transports;
-    b.allowUpgrades = allowUpgrades;
-    b.upgradePolicy = upgradePolicy;
-    b.cors = cors;
-    b.allowRequest = allowRequest;
-    b.maxOutboundPackets = maxOutboundPackets;
-    b.ssePaddingBytes = ssePaddingBytes;
-    b.serveClient = serveClient;
-    b.executor = executor;
-    b.scheduler = scheduler;
-    return b;
-  }
-
   /** The mount path, with leading and trailing slash, for example {@code /socket.io/}. */
   public String path() { return path; }
 

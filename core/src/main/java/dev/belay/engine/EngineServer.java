@@ -51,6 +51,7 @@ public final class EngineServer implements AutoCloseable {
   /** Open (not closing) sessions. */
   private final AtomicInteger openCount = new AtomicInteger();
   private final List<Consumer<EngineSocket>> connectionListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<ConnectionError>> connectionErrorListeners = new CopyOnWriteArrayList<>();
   private final EngineStats stats = new EngineStats(this);
   /** Set once by close(); new handshakes are then refused. */
   private volatile boolean closed;
@@ -64,6 +65,20 @@ public final class EngineServer implements AutoCloseable {
   /** Adds a listener for new sessions. Runs on the new session's listener lane. */
   public EngineServer onConnection(Consumer<EngineSocket> listener) {
     connectionListeners.add(listener);
+    return this;
+  }
+
+  /**
+   * Adds a listener for refused requests (engine.io's {@code connection_error}): each gets the
+   * request, the error and its context. It runs on the I/O thread that got the request, after
+   * the answer was sent, and must not block.
+   *
+   * <pre>{@code
+   * engine.onConnectionError(e -> metrics.counter("refused", "code", "" + e.code()).increment());
+   * }</pre>
+   */
+  public EngineServer onConnectionError(Consumer<ConnectionError> listener) {
+    connectionErrorListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     return this;
   }
 
@@ -122,16 +137,16 @@ public final class EngineServer implements AutoCloseable {
     }
     String transportName = req.query("transport");
     if (transportName == null || !options.transports().contains(transportName)) {
-      respondError(exchange, EngineError.TRANSPORT_UNKNOWN);
+      refuse(exchange, EngineError.TRANSPORT_UNKNOWN, context("transport", transportName));
       return;
     }
     if (!"4".equals(req.query("EIO"))) {
-      respondError(exchange, EngineError.UNSUPPORTED_PROTOCOL_VERSION);
+      refuse(exchange, EngineError.UNSUPPORTED_PROTOCOL_VERSION, context("protocol", req.query("EIO")));
       return;
     }
     boolean wantsWebSocket = WebSocketTransport.NAME.equals(transportName);
     if (wantsWebSocket != exchange.isWebSocketUpgrade()) {
-      respondError(exchange, EngineError.BAD_REQUEST);
+      refuse(exchange, EngineError.BAD_REQUEST, Map.of("name", "TRANSPORT_HANDSHAKE_ERROR", "transport", transportName));
       return;
     }
     String sid = req.query("sid");
@@ -141,7 +156,7 @@ public final class EngineServer implements AutoCloseable {
     }
     EngineSession session = sessions.get(sid);
     if (session == null) {
-      respondError(exchange, EngineError.UNKNOWN_SID);
+      refuse(exchange, EngineError.UNKNOWN_SID, Map.of("sid", sid));
       return;
     }
     route(exchange, session, transportName);
@@ -150,7 +165,7 @@ public final class EngineServer implements AutoCloseable {
   private void handshake(HttpExchange exchange, String transportName) {
     TransportRequest req = exchange.request();
     if (!"GET".equals(req.method())) {
-      respondError(exchange, EngineError.BAD_HANDSHAKE_METHOD);
+      refuse(exchange, EngineError.BAD_HANDSHAKE_METHOD, context("method", req.method()));
       return;
     }
     boolean allowed;
@@ -161,7 +176,7 @@ public final class EngineServer implements AutoCloseable {
       allowed = false;
     }
     if (!allowed) {
-      respondError(exchange, EngineError.FORBIDDEN);
+      refuse(exchange, EngineError.FORBIDDEN, Map.of("name", "FORBIDDEN"));
       return;
     }
     List<String> upgrades = upgradesFor(req, transportName);
@@ -203,7 +218,7 @@ public final class EngineServer implements AutoCloseable {
     // have attached theirs. Both steps run in one engine-lane task, so anything the connection
     // listeners send is queued behind the open packet.
     session.lane.execute(() -> {
-      session.runOnListenerLane(() -> {
+      session.execute(() -> {
         for (Consumer<EngineSocket> l : connectionListeners) {
           try {
             l.accept(session);
@@ -223,7 +238,8 @@ public final class EngineServer implements AutoCloseable {
     switch (transportName) {
       case PollingTransport.NAME -> {
         if (!current.equals(PollingTransport.NAME)) {
-          respondError(exchange, EngineError.BAD_REQUEST);
+          refuse(exchange, EngineError.BAD_REQUEST,
+              Map.of("name", "TRANSPORT_MISMATCH", "transport", transportName, "previousTransport", current));
           return;
         }
         PollingTransport polling = (PollingTransport) session.currentTransport();
@@ -284,6 +300,25 @@ public final class EngineServer implements AutoCloseable {
 
   void respondError(HttpExchange exchange, EngineError error) {
     respond(exchange, error.status(), "application/json", error.body());
+  }
+
+  /** Answers a request refused before it reached a session, and tells the connection_error listeners. */
+  private void refuse(HttpExchange exchange, EngineError error, Map<String, String> context) {
+    respondError(exchange, error);
+    if (connectionErrorListeners.isEmpty()) return;
+    ConnectionError refused = new ConnectionError(exchange.request(), error, context);
+    for (Consumer<ConnectionError> listener : connectionErrorListeners) {
+      try {
+        listener.accept(refused);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "connection_error listener failed", e);
+      }
+    }
+  }
+
+  /** A one-entry context, empty when the value is missing. */
+  private static Map<String, String> context(String key, String value) {
+    return value == null ? Map.of() : Map.of(key, value);
   }
 
   private void preflight(HttpExchange exchange) {

@@ -16,12 +16,13 @@ import java.util.logging.Logger;
  * The state machine of one Engine.IO session: outbound buffer and flush, heartbeat, probe-based
  * upgrade, and close through one path ({@link #closeOnLane}).
  *
- * <p>Threading: two serial lanes. The engine lane runs every state change, inline on whichever
- * thread submits when idle (an I/O thread, the timer thread, a worker); its tasks never block.
- * The listener lane runs application listeners on the worker pool, so a slow listener delays
+ * <p>Threading: two {@linkplain SerialLane serial lanes}. The engine lane runs every state
+ * change, inline on whichever thread submits when idle (an I/O thread, the timer thread, a
+ * worker); its tasks never block. The listener lane runs application listeners, and whatever the
+ * layer above submits through {@link #execute}, on the worker pool, so a slow listener delays
  * nothing but later listeners of this session (or, with {@code listenersOnIoThread}, inline like
- * the engine lane: nested in the engine task that delivers the message). Fields marked "lane" are touched only on the
- * engine lane.
+ * the engine lane: nested in the engine task that delivers the message). Fields marked "lane"
+ * are touched only on the engine lane.
  */
 final class EngineSession implements EngineSocket {
   private static final Logger LOG = Logger.getLogger(EngineSession.class.getName());
@@ -139,6 +140,11 @@ final class EngineSession implements EngineSocket {
   @Override
   public void close(CloseReason reason) {
     lane.execute(() -> closeOnLane(reason, reason.text()));
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    listenerLane.execute(java.util.Objects.requireNonNull(task, "task"));
   }
 
   @Override
@@ -485,11 +491,6 @@ final class EngineSession implements EngineSocket {
   /** Lane. The transport being probed for an upgrade, or null. */
   Transport candidateTransport() {
     return candidate;
-  }
-
-  /** Runs a task on this session's listener lane (used to announce the connection). */
-  void runOnListenerLane(Runnable task) {
-    listenerLane.execute(task);
   }
 
 }

@@ -89,4 +89,20 @@ public interface EngineSocket {
 
   /** Adds a listener called after the session moved to another transport, with its name. */
   EngineSocket onUpgrade(Consumer<String> listener);
+
+  /**
+   * Runs {@code task} on this session's listener lane: after the listeners and tasks already
+   * queued there, before those queued later, one at a time, never at the same time as a listener
+   * of this session. So work that finishes elsewhere (a database reply, a timer) rejoins the
+   * order of the session's messages without a lock. The task runs where listeners run (a worker,
+   * or with {@link EngineOptions.Builder#listenersOnIoThread} the calling thread if the lane is
+   * idle); called from a listener or a task of this lane, it runs after the current one returns,
+   * never nested in it. A task that throws is logged; the lane goes on. Runs even after close.
+   *
+   * <pre>{@code
+   * socket.onMessage(data -> database.lookup(data).thenAccept(row ->
+   *     socket.execute(() -> socket.send(render(row)))));   // in order with this session's listeners
+   * }</pre>
+   */
+  void execute(Runnable task);
 }

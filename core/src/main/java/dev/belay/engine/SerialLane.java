@@ -8,15 +8,45 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs tasks one at a time, in submission order, without a thread of its own. With a runner, the
- * drain runs on it (the listener lane, on workers); without one, the submitting thread drains
- * when the lane is idle (the engine lane: its tasks are short and never block, so running them
- * where they arrive saves a thread hop per packet) unless the lane has a {@linkplain #home home}
- * I/O thread and the submitter is another thread: then the drain goes to that I/O thread. A task submitted from inside a task runs after
- * it, never nested, so a task never sees state half-changed by itself.
+ * Runs tasks one at a time, in order, without a thread of its own: the one lane type of a
+ * session. Each session has two: the engine lane (every state change; short tasks that never
+ * block) and the listener lane (application listeners, and the Socket.IO layer above them, which
+ * submits its own work through {@link EngineSocket#execute}).
+ *
+ * <pre>{@code
+ * SerialLane lane = new SerialLane(workers);        // drains on a worker
+ * lane.execute(() -> handle(first));
+ * lane.execute(() -> handle(second));              // runs after first, never at the same time
+ * }</pre>
+ *
+ * <p>The rules:
+ * <ul>
+ *   <li><b>Ordering.</b> Tasks run in the order they were added to the queue: tasks submitted by
+ *       one thread keep their order; tasks from different threads are ordered by when each was
+ *       added. Each task happens-before the next, so state confined to the lane needs no lock.
+ *   <li><b>Re-entry.</b> A task submitted from inside a task runs after it (and after everything
+ *       queued before it), never nested: no task sees state half-changed by another. Code that is
+ *       already running on the lane and must take effect at once calls its work directly instead
+ *       of submitting it (see {@code Client#runOnLane}).
+ *   <li><b>Which thread drains.</b> The thread that finds the lane idle starts the drain: with a
+ *       runner (the listener lane on workers) the drain is handed to the runner; without one it
+ *       runs inline on the submitting thread, unless the lane has a {@linkplain #home home} I/O
+ *       thread and the submitter is another thread: then it is handed to that I/O thread. While a
+ *       drain runs, other submitters only enqueue and return.
+ *   <li><b>Fairness.</b> A drain on a shared home I/O thread runs at most {@value #FAIR_SHARE}
+ *       tasks, then requeues itself behind the other connections of that thread.
+ *   <li><b>Failures and slow tasks.</b> A task that throws is logged and the lane goes on. A lane
+ *       built with {@code warnIfSlow} (listeners on the I/O thread) logs a task that held its
+ *       thread longer than {@link #SLOW_TASK_NANOS}.
+ * </ul>
  */
 final class SerialLane implements Executor {
   private static final Logger LOG = Logger.getLogger(SerialLane.class.getName());
+
+  /** A task holding an I/O thread longer than this is logged (inline lanes that run application code). */
+  static final long SLOW_TASK_NANOS = 100_000_000L;
+  /** Tasks one drain runs on a shared I/O thread before it lets the other connections go first. */
+  static final int FAIR_SHARE = 256;
 
   /** Runs the drain loop, or null to drain on the submitting thread. Final. */
   private final Executor runner;
@@ -24,9 +54,6 @@ final class SerialLane implements Executor {
   private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
   /** Tasks submitted and not finished; the thread that moves it from 0 to 1 starts the drain. */
   private final AtomicInteger pending = new AtomicInteger();
-
-  /** A task holding an I/O thread longer than this is logged (inline lanes that run application code). */
-  static final long SLOW_TASK_NANOS = 100_000_000L;
   /** Whether to time tasks against {@link #SLOW_TASK_NANOS}. Final (a boolean: lanes are per session). */
   private final boolean warnIfSlow;
 
@@ -97,7 +124,4 @@ final class SerialLane implements Executor {
       }
     } while (true);
   }
-
-  /** Tasks one drain runs on a shared I/O thread before it lets the other connections go first. */
-  private static final int FAIR_SHARE = 256;
 }

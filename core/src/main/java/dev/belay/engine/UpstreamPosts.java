@@ -65,7 +65,7 @@ final class UpstreamPosts {
           // Answered once the listeners have seen these messages (the listener lane is FIFO), as
           // the reference server does: what they send in reply is queued before the client reads
           // "ok" and polls again, and a slow listener slows its own client's uploads (backpressure).
-          session.runOnListenerLane(() -> server.respond(exchange, 200, "text/html; charset=UTF-8", OK));
+          session.execute(() -> server.respond(exchange, 200, "text/html; charset=UTF-8", OK));
         });
       }
 

@@ -58,6 +58,19 @@ class EngineSessionTest {
   }
 
   @Test
+  void executeRunsOnTheListenerLaneInOrderWithMessagesAndNeverNested() {
+    List<String> order = new ArrayList<>();
+    session.onMessage(data -> {
+      order.add("message " + data);
+      session.execute(() -> order.add("after " + data)); // from a listener: after it, not inside it
+      order.add("end " + data);
+    });
+    polling.receive(EnginePacket.message("a"));
+    session.execute(() -> order.add("task"));
+    assertEquals(List.of("message a", "end a", "after a", "task"), order);
+  }
+
+  @Test
   void pingsEveryIntervalWhilePongsCome() {
     for (int i = 0; i < 3; i++) {
       polling.drain();

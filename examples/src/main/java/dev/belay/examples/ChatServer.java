@@ -48,8 +48,7 @@ public final class ChatServer {
   private void welcome(Socket socket) {
     socket.data().put("name", nickname(socket.handshake().auth().get("name")));
     // The transport can change under a connected socket (polling -> websocket): show it.
-    var connection = io.engine().socket(socket.connectionId());
-    if (connection != null) connection.onUpgrade(transport -> publishPresence());
+    socket.conn().onUpgrade(transport -> publishPresence());
 
     socket.on("join", (args, ack) -> {
       String room = clean(args.isEmpty() ? null : args.get(0), 30);

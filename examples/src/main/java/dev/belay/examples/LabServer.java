@@ -4,7 +4,6 @@ import dev.belay.Server;
 import dev.belay.ServerOptions;
 import dev.belay.Socket;
 import dev.belay.engine.EngineOptions;
-import dev.belay.engine.EngineSocket;
 import dev.belay.engine.EngineStats;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -96,10 +95,10 @@ public final class LabServer implements AutoCloseable {
     });
     socket.on("drop", (args, ack) -> {
       Tab tab = args.isEmpty() ? null : tabs.get(String.valueOf(args.get(0)));
-      EngineSocket connection = tab == null ? null : io.engine().socket(tab.connectionId());
+      Socket tabSocket = tab == null ? null : io.sockets().sockets().get(tab.socketId());
       // Closes the Engine.IO session, not the Socket.IO socket: the client sees "transport close"
       // and reconnects on its own (after "io server disconnect" it would not).
-      if (connection != null) connection.close();
+      if (tabSocket != null) tabSocket.conn().close();
     });
     socket.onDisconnect(reason -> {
       tabs.computeIfPresent(tabId, (id, tab) -> tab.socketId().equals(socket.id())
@@ -121,9 +120,9 @@ public final class LabServer implements AutoCloseable {
       row.put("label", "Tab " + tab.number());
       row.put("connected", tab.connected());
       row.put("since", tab.changedAt());
-      EngineSocket connection = tab.connected() ? io.engine().socket(tab.connectionId()) : null;
+      Socket tabSocket = tab.connected() ? io.sockets().sockets().get(tab.socketId()) : null;
       // The server's view of the transport, next to the page's own.
-      row.put("serverTransport", connection == null ? "" : connection.transport());
+      row.put("serverTransport", tabSocket == null ? "" : tabSocket.conn().transport());
       rows.add(row);
     }
     EngineStats.Snapshot stats = io.engine().stats().snapshot();

@@ -56,7 +56,7 @@ final class UndertowExchange implements HttpExchange {
    * The upgrade step shared by every WebSocket. Undertow keeps a connection's upgrade listener
    * reachable for the connection's whole life, and its own handshake handler installs one per
    * request that captures the exchange (request and response headers, buffers): about 1.5 KB per
-   * idle WebSocket (issue 7's idle-heap bar). This one captures nothing; what it needs comes on an
+   * idle WebSocket, which idle connections cannot afford. This one captures nothing; what it needs comes on an
    * exchange attachment that it removes, so the exchange is garbage once upgraded.
    */
   private static final HttpUpgradeListener UPGRADE = (streamConnection, ex) -> {

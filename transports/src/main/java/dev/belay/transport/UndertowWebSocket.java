@@ -76,7 +76,7 @@ final class UndertowWebSocket implements WebSocketConnection {
 
   /**
    * The receive side of one connection, with its close bookkeeping folded in (one object per
-   * WebSocket instead of a listener, a flag and two one-element arrays: issue 7's idle heap).
+   * WebSocket instead of a listener, a flag and two one-element arrays: idle connections stay small).
    */
   private static final class Receiver extends AbstractReceiveListener {
     private static final AtomicIntegerFieldUpdater<Receiver> CLOSE_REPORTED =

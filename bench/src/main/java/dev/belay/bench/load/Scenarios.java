@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The four scenarios of issue 7. The main thread only orchestrates (phases, clocks, CPU samples);
+ * The four load scenarios of the benchmark. The main thread only orchestrates (phases, clocks, CPU samples);
  * all client work happens on the loops. Latencies are stamped into the payload by the sender
  * ({@code "t":System.nanoTime()}) and read back by the receiver in the same process, so they
  * need no clock agreement and no per-message map.
