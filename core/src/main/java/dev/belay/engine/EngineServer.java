@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,6 +47,8 @@ public final class EngineServer implements AutoCloseable {
   private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
   /** Open (not closing) sessions. */
   private final AtomicInteger openCount = new AtomicInteger();
+  /** Bytes waiting for all clients together (see EngineOptions.maxOutboundBytesTotal). Any thread. */
+  private final AtomicLong outboundBytes = new AtomicLong();
   private final List<Consumer<EngineSocket>> connectionListeners = new CopyOnWriteArrayList<>();
   private final EngineStats stats = new EngineStats(this);
   /** Set once by close(); new handshakes are then refused. */
@@ -116,6 +119,7 @@ public final class EngineServer implements AutoCloseable {
       preflight(exchange);
       return;
     }
+    if (!originAdmitted(exchange)) return;
     String transportName = req.query("transport");
     if (transportName == null || !options.transports().contains(transportName)) {
       respondError(exchange, EngineError.TRANSPORT_UNKNOWN);
@@ -141,6 +145,17 @@ public final class EngineServer implements AutoCloseable {
       return;
     }
     route(exchange, session, transportName);
+  }
+
+  /**
+   * The origin check, for every request of every transport (the WebSocket upgrade included,
+   * which browsers do not subject to CORS): a request from an origin the {@link Cors} rules do not
+   * list is answered 403 before it opens or touches a session. False when it was refused.
+   */
+  private boolean originAdmitted(HttpExchange exchange) {
+    if (options.cors().admits(exchange.request().header("Origin"))) return true;
+    respondError(exchange, EngineError.FORBIDDEN);
+    return false;
   }
 
   private void handshake(HttpExchange exchange, String transportName) {
@@ -309,6 +324,20 @@ public final class EngineServer implements AutoCloseable {
   }
 
   // ---- session bookkeeping -----------------------------------------------------------------
+
+  /** Counts bytes waiting for some client; returns the new total. */
+  long reserveOutboundBytes(long bytes) {
+    return outboundBytes.addAndGet(bytes);
+  }
+
+  void releaseOutboundBytes(long bytes) {
+    outboundBytes.addAndGet(-bytes);
+  }
+
+  /** Bytes waiting for all clients together: buffered in sessions or in flight in the binding. */
+  long outboundBytes() {
+    return outboundBytes.get();
+  }
 
   /** The session began closing: it no longer counts as open. */
   void sessionClosed(EngineSession session) {
