@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -47,8 +47,11 @@ public final class EngineServer implements AutoCloseable {
   private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
   /** Open (not closing) sessions. */
   private final AtomicInteger openCount = new AtomicInteger();
-  /** Bytes waiting for all clients together (see EngineOptions.maxOutboundBytesTotal). Any thread. */
-  private final AtomicLong outboundBytes = new AtomicLong();
+  /**
+   * Bytes waiting for all clients together (see EngineOptions.maxOutboundBytesTotal). Any thread:
+   * added to on every send and write, summed only when a client is behind.
+   */
+  private final LongAdder outboundBytes = new LongAdder();
   private final List<Consumer<EngineSocket>> connectionListeners = new CopyOnWriteArrayList<>();
   private final EngineStats stats = new EngineStats(this);
   /** Set once by close(); new handshakes are then refused. */
@@ -325,18 +328,18 @@ public final class EngineServer implements AutoCloseable {
 
   // ---- session bookkeeping -----------------------------------------------------------------
 
-  /** Counts bytes waiting for some client; returns the new total. */
-  long reserveOutboundBytes(long bytes) {
-    return outboundBytes.addAndGet(bytes);
+  /** Counts bytes waiting for some client. */
+  void reserveOutboundBytes(long bytes) {
+    outboundBytes.add(bytes);
   }
 
   void releaseOutboundBytes(long bytes) {
-    outboundBytes.addAndGet(-bytes);
+    outboundBytes.add(-bytes);
   }
 
   /** Bytes waiting for all clients together: buffered in sessions or in flight in the binding. */
   long outboundBytes() {
-    return outboundBytes.get();
+    return outboundBytes.sum();
   }
 
   /** The session began closing: it no longer counts as open. */

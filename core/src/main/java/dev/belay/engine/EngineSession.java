@@ -239,10 +239,10 @@ final class EngineSession implements EngineSocket {
       over = "more than " + options.maxOutboundPackets() + " packets waiting for the client";
     }
     long before = queuedBytes.getAndAdd(bytes);
-    long total = server.reserveOutboundBytes(bytes);
+    server.reserveOutboundBytes(bytes);
     if (over == null && before + bytes > options.maxOutboundBytes()) {
       over = "more than " + options.maxOutboundBytes() + " bytes waiting for the client";
-    } else if (over == null && before > 0 && total > options.maxOutboundBytesTotal()) {
+    } else if (over == null && before > 0 && server.outboundBytes() > options.maxOutboundBytesTotal()) {
       over = "the server's outbound budget of " + options.maxOutboundBytesTotal()
           + " bytes is spent and the client is behind by " + before + " bytes";
     }
