@@ -21,7 +21,7 @@ public enum CloseReason {
   CLIENT_CLOSE("transport close"),
   /** The server application closed the session. */
   FORCED_CLOSE("forced close"),
-  /** More packets were queued for the client than the outbound limit allows. */
+  /** More packets or bytes waited for the client than the outbound limits allow (a client that does not keep up). */
   OUTBOUND_OVERFLOW("transport error"),
   /** The server is shutting down. */
   SERVER_SHUTTING_DOWN("server shutting down");

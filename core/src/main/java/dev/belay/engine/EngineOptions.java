@@ -32,6 +32,15 @@ public final class EngineOptions {
   private final Cors cors;
   private final Predicate<TransportRequest> allowRequest;
   private final int maxOutboundPackets;
+  private final long maxOutboundBytes;
+  private final long maxOutboundBytesTotal;
+  /** The total as set, or 0 when derived from the heap (kept for toBuilder). */
+  private final long maxOutboundBytesTotalSet;
+  private final Duration requestHeadersTimeout;
+  private final Duration idleTimeout;
+  /** The idle timeout as set, or null when derived from the heartbeat (kept for toBuilder). */
+  private final Duration idleTimeoutSet;
+  private final Duration bodyReadTimeout;
   private final int ssePaddingBytes;
   private final boolean serveClient;
   private final Executor executor;
@@ -50,6 +59,14 @@ public final class EngineOptions {
     this.cors = b.cors;
     this.allowRequest = b.allowRequest;
     this.maxOutboundPackets = b.maxOutboundPackets;
+    this.maxOutboundBytes = b.maxOutboundBytes;
+    this.maxOutboundBytesTotal = b.maxOutboundBytesTotal > 0 ? b.maxOutboundBytesTotal : Runtime.getRuntime().maxMemory() / 4;
+    this.maxOutboundBytesTotalSet = b.maxOutboundBytesTotal;
+    this.requestHeadersTimeout = b.requestHeadersTimeout;
+    this.idleTimeout = b.idleTimeout != null ? b.idleTimeout
+        : Duration.ofMillis(Math.max(60_000, 2 * (b.pingInterval.toMillis() + b.pingTimeout.toMillis())));
+    this.idleTimeoutSet = b.idleTimeout;
+    this.bodyReadTimeout = b.bodyReadTimeout;
     this.ssePaddingBytes = b.ssePaddingBytes;
     this.serveClient = b.serveClient;
     this.executor = b.executor;
@@ -94,6 +111,42 @@ public final class EngineOptions {
   /** Packets that may wait for a client; past it the session closes with OUTBOUND_OVERFLOW. */
   public int maxOutboundPackets() { return maxOutboundPackets; }
 
+  /**
+   * Bytes that may wait for one client, counted from {@code send} until the binding has written
+   * them to the socket (so bytes queued inside the HTTP server count too); past it the session
+   * closes with {@link CloseReason#OUTBOUND_OVERFLOW}. A text message counts its characters, a
+   * binary one its bytes.
+   */
+  public long maxOutboundBytes() { return maxOutboundBytes; }
+
+  /**
+   * Bytes that may wait for all clients of this server together (default: a quarter of the heap,
+   * {@code -Xmx}). A send that finds the total over it closes its session with
+   * {@link CloseReason#OUTBOUND_OVERFLOW} if that client already had bytes waiting (a client that
+   * is keeping up is not closed). A broadcast counts once per recipient, an upper bound: its bytes
+   * are shared.
+   */
+  public long maxOutboundBytesTotal() { return maxOutboundBytesTotal; }
+
+  /**
+   * Longest time a client may take to send a request's head (request line and headers); the
+   * connection is closed past it. Applied by {@code io.listen} and by {@code BelayUndertow.builder}.
+   */
+  public Duration requestHeadersTimeout() { return requestHeadersTimeout; }
+
+  /**
+   * A connection with no byte read or written for this long is closed, and so is a keep-alive
+   * connection that carries no request. Default: twice pingInterval + pingTimeout, at least 60 s,
+   * so that heartbeats keep every live session's connections busy enough.
+   */
+  public Duration idleTimeout() { return idleTimeout; }
+
+  /**
+   * Longest wait between two reads of a request body on Belay's path (the body of a POST); the
+   * connection is closed past it and the session closes with {@code transport error}.
+   */
+  public Duration bodyReadTimeout() { return bodyReadTimeout; }
+
   /** Bytes of the padding comment that opens an SSE stream. */
   public int ssePaddingBytes() { return ssePaddingBytes; }
 
@@ -122,6 +175,13 @@ public final class EngineOptions {
     private Cors cors = Cors.disabled();
     private Predicate<TransportRequest> allowRequest = request -> true;
     private int maxOutboundPackets = 10_000;
+    private long maxOutboundBytes = 10_000_000;
+    /** 0: a quarter of the heap, computed when built. */
+    private long maxOutboundBytesTotal;
+    private Duration requestHeadersTimeout = Duration.ofSeconds(60);
+    /** null: derived from the heartbeat when built. */
+    private Duration idleTimeout;
+    private Duration bodyReadTimeout = Duration.ofSeconds(60);
     private int ssePaddingBytes = 2048;
     private boolean serveClient = true;
     private Executor executor;
@@ -174,6 +234,26 @@ public final class EngineOptions {
       this.maxOutboundPackets = max;
       return this;
     }
+
+    /** Bytes that may wait for one client; see {@link EngineOptions#maxOutboundBytes()}. */
+    public Builder maxOutboundBytes(long max) {
+      if (max < 1) throw new IllegalArgumentException("maxOutboundBytes must be positive");
+      this.maxOutboundBytes = max;
+      return this;
+    }
+
+    /** Bytes that may wait for all clients together; see {@link EngineOptions#maxOutboundBytesTotal()}. */
+    public Builder maxOutboundBytesTotal(long max) {
+      if (max < 1) throw new IllegalArgumentException("maxOutboundBytesTotal must be positive");
+      this.maxOutboundBytesTotal = max;
+      return this;
+    }
+
+    public Builder requestHeadersTimeout(Duration d) { this.requestHeadersTimeout = positive(d, "requestHeadersTimeout"); return this; }
+
+    public Builder idleTimeout(Duration d) { this.idleTimeout = positive(d, "idleTimeout"); return this; }
+
+    public Builder bodyReadTimeout(Duration d) { this.bodyReadTimeout = positive(d, "bodyReadTimeout"); return this; }
 
     public Builder ssePaddingBytes(int bytes) {
       if (bytes < 0) throw new IllegalArgumentException("ssePaddingBytes must not be negative");

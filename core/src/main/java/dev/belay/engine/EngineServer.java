@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -50,6 +51,11 @@ public final class EngineServer implements AutoCloseable {
   private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
   /** Open (not closing) sessions. */
   private final AtomicInteger openCount = new AtomicInteger();
+  /**
+   * Bytes waiting for all clients together (see EngineOptions.maxOutboundBytesTotal). Any thread:
+   * added to on every send and write, summed only when a client is behind.
+   */
+  private final LongAdder outboundBytes = new LongAdder();
   private final List<Consumer<EngineSocket>> connectionListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<ConnectionError>> connectionErrorListeners = new CopyOnWriteArrayList<>();
   private final EngineStats stats = new EngineStats(this);
@@ -135,6 +141,7 @@ public final class EngineServer implements AutoCloseable {
       preflight(exchange);
       return;
     }
+    if (!originAdmitted(exchange)) return;
     String transportName = req.query("transport");
     if (transportName == null || !options.transports().contains(transportName)) {
       refuse(exchange, EngineError.TRANSPORT_UNKNOWN, context("transport", transportName));
@@ -160,6 +167,17 @@ public final class EngineServer implements AutoCloseable {
       return;
     }
     route(exchange, session, transportName);
+  }
+
+  /**
+   * The origin check, for every request of every transport (the WebSocket upgrade included,
+   * which browsers do not subject to CORS): a request from an origin the {@link Cors} rules do not
+   * list is answered 403 before it opens or touches a session. False when it was refused.
+   */
+  private boolean originAdmitted(HttpExchange exchange) {
+    if (options.cors().admits(exchange.request().header("Origin"))) return true;
+    respondError(exchange, EngineError.FORBIDDEN);
+    return false;
   }
 
   private void handshake(HttpExchange exchange, String transportName) {
@@ -348,6 +366,20 @@ public final class EngineServer implements AutoCloseable {
   }
 
   // ---- session bookkeeping -----------------------------------------------------------------
+
+  /** Counts bytes waiting for some client. */
+  void reserveOutboundBytes(long bytes) {
+    outboundBytes.add(bytes);
+  }
+
+  void releaseOutboundBytes(long bytes) {
+    outboundBytes.add(-bytes);
+  }
+
+  /** Bytes waiting for all clients together: buffered in sessions or in flight in the binding. */
+  long outboundBytes() {
+    return outboundBytes.sum();
+  }
 
   /** The session began closing: it no longer counts as open. */
   void sessionClosed(EngineSession session) {

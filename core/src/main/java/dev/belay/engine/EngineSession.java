@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -51,6 +52,14 @@ final class EngineSession implements EngineSocket {
 
   /** Message packets accepted by send and not yet handed to a transport. Any thread. */
   private final AtomicInteger queuedMessages = new AtomicInteger();
+  /**
+   * Bytes of messages accepted by send and not yet written by the transport: buffered here or in
+   * flight in the binding. Any thread. Every byte reserved is released exactly once (written,
+   * dropped on close, or refused), so the server-wide total stays exact.
+   */
+  private final AtomicLong queuedBytes = new AtomicLong();
+  /** Lane: bytes of the batches handed to the transport and not yet reported written (onDrain). */
+  private long inFlightBytes;
 
   /** Lane: packets waiting for a writable transport. */
   private final ArrayDeque<EnginePacket> buffer = new ArrayDeque<>(4);
@@ -62,8 +71,11 @@ final class EngineSession implements EngineSocket {
   private Transport candidate;
   /** Lane: the candidate answered the probe. */
   private boolean probed;
-  /** Lane: when the next ping is due (scheduler millis); the pong deadline counts from it. */
-  private long pingDueAt;
+  /**
+   * Lane: when the heartbeat ping was handed to the transport (scheduler millis), or -1 while it
+   * still waits in the buffer; the pong deadline counts from it.
+   */
+  private long pingHandedAt = -1;
   /** Lane: timers; NONE when not scheduled. */
   private Cancellable pingTimer = NONE;
   private Cancellable pongTimer = NONE;
@@ -187,10 +199,12 @@ final class EngineSession implements EngineSocket {
 
   /** One message: the common case (every emit, every broadcast recipient), without a list. */
   private boolean enqueue(EnginePacket packet) {
-    if (!reserve(1)) return false;
+    long bytes = sizeOf(packet);
+    if (!reserve(1, bytes)) return false;
     lane.execute(() -> {
       if (state != State.OPEN) {
         queuedMessages.decrementAndGet();
+        releaseBytes(bytes);
         return;
       }
       buffer.add(packet);
@@ -201,10 +215,14 @@ final class EngineSession implements EngineSocket {
 
   private boolean enqueue(List<EnginePacket> packets) {
     int n = packets.size();
-    if (!reserve(n)) return false;
+    long bytes = 0;
+    for (EnginePacket p : packets) bytes += sizeOf(p);
+    long reserved = bytes;
+    if (!reserve(n, reserved)) return false;
     lane.execute(() -> {
       if (state != State.OPEN) {
         queuedMessages.addAndGet(-n);
+        releaseBytes(reserved);
         return;
       }
       buffer.addAll(packets);
@@ -213,16 +231,50 @@ final class EngineSession implements EngineSocket {
     return true;
   }
 
-  /** Counts {@code n} more messages against the outbound limit; over it, the session closes. */
-  private boolean reserve(int n) {
+  /**
+   * Counts {@code n} more messages of {@code bytes} bytes against the outbound limits: packets and
+   * bytes for this client, bytes for the whole server. Over one, nothing is queued and the session
+   * closes with OUTBOUND_OVERFLOW: a client that does not keep up loses its session, the server
+   * keeps its memory. Over the server-wide budget only a client that is already behind (has bytes
+   * waiting) is closed.
+   */
+  private boolean reserve(int n, long bytes) {
     if (state != State.OPEN) return false;
+    String over = null;
     if (queuedMessages.addAndGet(n) > options.maxOutboundPackets()) {
-      queuedMessages.addAndGet(-n);
-      lane.execute(() -> closeOnLane(CloseReason.OUTBOUND_OVERFLOW,
-          "more than " + options.maxOutboundPackets() + " packets waiting for the client"));
-      return false;
+      over = "more than " + options.maxOutboundPackets() + " packets waiting for the client";
     }
-    return true;
+    long before = queuedBytes.getAndAdd(bytes);
+    server.reserveOutboundBytes(bytes);
+    if (over == null && before + bytes > options.maxOutboundBytes()) {
+      over = "more than " + options.maxOutboundBytes() + " bytes waiting for the client";
+    } else if (over == null && before > 0 && server.outboundBytes() > options.maxOutboundBytesTotal()) {
+      over = "the server's outbound budget of " + options.maxOutboundBytesTotal()
+          + " bytes is spent and the client is behind by " + before + " bytes";
+    }
+    if (over == null) return true;
+    queuedMessages.addAndGet(-n);
+    releaseBytes(bytes);
+    String description = over;
+    lane.execute(() -> closeOnLane(CloseReason.OUTBOUND_OVERFLOW, description));
+    return false;
+  }
+
+  /** Gives back bytes reserved by {@link #reserve}. Any thread. */
+  private void releaseBytes(long bytes) {
+    if (bytes == 0) return;
+    queuedBytes.addAndGet(-bytes);
+    server.releaseOutboundBytes(bytes);
+  }
+
+  /** What a message costs against the byte limits: its bytes if binary, its characters if text. */
+  private static long sizeOf(EnginePacket packet) {
+    return packet.isBinary() ? packet.binary().length : packet.text().length() + 1;
+  }
+
+  /** Bytes waiting for this client (buffered or in flight); for tests and diagnostics. */
+  long queuedBytes() {
+    return queuedBytes.get();
   }
 
   /** Lane. Sends the open packet and starts the heartbeat. */
@@ -248,20 +300,39 @@ final class EngineSession implements EngineSocket {
     t.send(packets);
   }
 
+  /**
+   * Lane. Takes everything buffered; the messages' bytes stay counted, as in flight, until the
+   * transport reports them written. Notes when the heartbeat ping leaves.
+   */
   private List<EnginePacket> drainBuffer() {
     List<EnginePacket> packets = new ArrayList<>(buffer.size());
     int messages = 0;
     for (EnginePacket p; (p = buffer.poll()) != null; ) {
-      if (p.type() == EnginePacketType.MESSAGE) messages++;
+      if (p.type() == EnginePacketType.MESSAGE) {
+        messages++;
+        inFlightBytes += sizeOf(p);
+      } else if (p == EnginePacket.PING && pingHandedAt < 0) {
+        pingHandedAt = scheduler.nowMillis();
+      }
       packets.add(p);
     }
     queuedMessages.addAndGet(-messages);
     return packets;
   }
 
-  /** Lane. The transport can take packets again. */
+  /**
+   * Lane. The transport can take packets again: what it was given has been written (WebSocket,
+   * SSE) or the client came back for more (polling).
+   */
   void onDrain(Transport t) {
-    if (t == transport && state == State.OPEN) flush();
+    if (t != transport) return;
+    releaseInFlight();
+    if (state == State.OPEN) flush();
+  }
+
+  private void releaseInFlight() {
+    releaseBytes(inFlightBytes);
+    inFlightBytes = 0;
   }
 
   /**
@@ -335,20 +406,35 @@ final class EngineSession implements EngineSocket {
 
   private void schedulePing() {
     pingTimer.cancel();
-    pingDueAt = scheduler.nowMillis() + options.pingInterval().toMillis();
     pingTimer = scheduler.schedule(() -> lane.execute(this::sendPing), options.pingInterval());
   }
 
   private void sendPing() {
     if (state != State.OPEN) return;
+    pingHandedAt = -1;
     buffer.add(EnginePacket.PING);
     flush();
     pongTimer.cancel();
-    // Counted from when the ping was due, not when the timer thread got to it: a silent client is
-    // gone pingInterval + pingTimeout after its last pong, with no slack added by timer latency.
-    long wait = Math.max(0, pingDueAt + options.pingTimeout().toMillis() - scheduler.nowMillis());
-    pongTimer = scheduler.schedule(() -> lane.execute(() -> closeOnLane(CloseReason.PING_TIMEOUT,
-        "no pong within " + options.pingTimeout().toMillis() + " ms")), Duration.ofMillis(wait));
+    pongTimer = scheduler.schedule(() -> lane.execute(this::checkPong), options.pingTimeout());
+  }
+
+  /**
+   * Lane. The pong deadline counts from when the ping was handed to the transport, not from when
+   * it was due: a ping that waited (behind a busy I/O thread, or in the buffer of a transport
+   * still writing) still gives the client pingTimeout to answer. A ping still in the buffer at
+   * the deadline means the client takes nothing: the session closes.
+   */
+  private void checkPong() {
+    if (state != State.OPEN) return;
+    long now = scheduler.nowMillis();
+    long deadline = pingHandedAt + options.pingTimeout().toMillis();
+    if (pingHandedAt >= 0 && now < deadline) {
+      pongTimer = scheduler.schedule(() -> lane.execute(this::checkPong), Duration.ofMillis(deadline - now));
+      return;
+    }
+    closeOnLane(CloseReason.PING_TIMEOUT, pingHandedAt < 0
+        ? "the ping could not be sent within " + options.pingTimeout().toMillis() + " ms"
+        : "no pong within " + options.pingTimeout().toMillis() + " ms of the ping");
   }
 
   private void onPong() {
@@ -409,6 +495,7 @@ final class EngineSession implements EngineSocket {
     probed = false;
     transport = next;
     lane.home(next.ioThread());
+    releaseInFlight(); // the old transport has had its last batch
     old.closeReplaced();
     server.stats().upgraded(old.name(), next.name());
     String name = next.name();
@@ -451,10 +538,15 @@ final class EngineSession implements EngineSocket {
         if (reason != CloseReason.TRANSPORT_CLOSE) last.add(EnginePacket.CLOSE);
       }
     }
+    long dropped = inFlightBytes;
+    for (EnginePacket p : buffer) if (p.type() == EnginePacketType.MESSAGE) dropped += sizeOf(p);
+    inFlightBytes = 0;
+    releaseBytes(dropped);
     buffer.clear();
     queuedMessages.set(0);
     Transport t = transport;
-    t.close(last, linger);
+    if (reason == CloseReason.OUTBOUND_OVERFLOW) t.overflowed(description);
+    else t.close(last, linger);
     server.sessionClosed(this);
     listenerLane.execute(() -> {
       for (BiConsumer<CloseReason, String> l : closeListeners) {

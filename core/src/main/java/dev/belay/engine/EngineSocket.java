@@ -50,7 +50,8 @@ public interface EngineSocket {
 
   /**
    * Queues a text message. Returns {@code false} if the session is closed, or if the outbound queue
-   * is over its limit, in which case the session closes with {@link CloseReason#OUTBOUND_OVERFLOW}.
+   * is over its limits (packets or bytes), in which case the session closes with
+   * {@link CloseReason#OUTBOUND_OVERFLOW}.
    */
   boolean send(String text);
 

@@ -51,6 +51,14 @@ abstract class Transport {
     if (writable() && nothingBuffered) send(List.of(EnginePacket.NOOP));
   }
 
+  /**
+   * Lane. The session closed because the client did not take its packets fast enough: end the
+   * transport without waiting for what is still queued to reach the client.
+   */
+  void overflowed(String description) {
+    close(List.of(EnginePacket.CLOSE), false);
+  }
+
   /** Lane. An upgrade moved the session to another transport: end this one quietly. */
   void closeReplaced() {
     close(List.of(EnginePacket.NOOP), false);

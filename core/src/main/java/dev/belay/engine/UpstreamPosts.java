@@ -14,10 +14,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * answered 400 and closes the session; a body over maxPayload is 413 and closes it; a body that
  * does not parse (or is not UTF-8) is 400 and closes it with "parse error". A POST whose
  * transport neither carries the open session nor is its upgrade candidate any more when the body
- * has been read (an abandoned candidate) is 400 and leaves the session alone.
+ * has been read (an abandoned candidate) is 400 and leaves the session alone. A POST whose session
+ * closed while its body was on the way is 400 {@code {"code":1,"message":"Session ID unknown"}}:
+ * its packets were not handled, and the client must not read "ok".
+ *
+ * <p>A body of {@link #LARGE_BODY} bytes or more is decoded and handed to the session on a worker
+ * thread, not on the I/O thread that read it: a megabyte of tiny packets takes a while to decode
+ * and dispatch, and the other connections of that I/O thread (their heartbeats) must not wait.
+ * The packets of one POST stay in order; one POST at a time keeps POSTs in order.
  */
 final class UpstreamPosts {
   private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
+  /** Bodies at least this large are decoded and dispatched off the I/O thread. */
+  static final int LARGE_BODY = 64 * 1024;
 
   private final EngineServer server;
   private final Transport transport;
@@ -42,6 +51,11 @@ final class UpstreamPosts {
     exchange.readBody(max, new HttpExchange.BodyListener() {
       @Override
       public void onBody(byte[] body) {
+        if (body.length >= LARGE_BODY) server.executor().execute(() -> handle(body));
+        else handle(body);
+      }
+
+      private void handle(byte[] body) {
         List<EnginePacket> packets;
         try {
           packets = EngineCodec.decodePayload(EngineCodec.decodeUtf8(body));
@@ -52,7 +66,12 @@ final class UpstreamPosts {
           return;
         }
         session.lane.execute(() -> {
-          if (session.isOpen() && !session.carriesOrProbes(transport)) {
+          if (!session.isOpen()) {
+            posting.set(false);
+            server.respondError(exchange, EngineError.UNKNOWN_SID);
+            return;
+          }
+          if (!session.carriesOrProbes(transport)) {
             // Accepted for an upgrade candidate that was abandoned while the body was on the way
             // (timeout, dropped stream, a bad packet): nothing in it is handled, and the client
             // is told so rather than answered "ok". The session is left alone.

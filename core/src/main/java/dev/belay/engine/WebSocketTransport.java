@@ -81,6 +81,14 @@ final class WebSocketTransport extends Transport implements WebSocketListener {
     connection.close(1000, "");
   }
 
+  /** Policy violation (1008) with a reason: the frames still queued would never reach this client. */
+  @Override
+  void overflowed(String description) {
+    if (closed) return;
+    closed = true;
+    connection.close(1008, "outbound buffer full");
+  }
+
   // ---- frames from the binding (its I/O thread) ----
 
   @Override

@@ -12,6 +12,8 @@ final class FakeTransport extends Transport {
   boolean lingered;
   boolean writable;
   boolean holdsAfterClose;
+  /** The session closed for outbound overflow. */
+  boolean overflowed;
 
   FakeTransport(String name, boolean writable) {
     this.name = name;
@@ -33,6 +35,12 @@ final class FakeTransport extends Transport {
     if (finalPackets != null) return;
     finalPackets = List.copyOf(last);
     lingered = linger;
+  }
+
+  @Override
+  void overflowed(String description) {
+    overflowed = true;
+    close(List.of(EnginePacket.CLOSE), false);
   }
 
   @Override boolean holdsFinalPackets() { return holdsAfterClose; }

@@ -2,6 +2,7 @@ package dev.belay.examples;
 
 import dev.belay.Server;
 import dev.belay.transport.BelayHandler;
+import dev.belay.transport.BelayUndertow;
 import io.undertow.Undertow;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import java.net.InetSocketAddress;
@@ -31,7 +32,7 @@ public final class ExampleHttp implements AutoCloseable {
 
   /** Starts serving; port 0 picks a free port. */
   public static ExampleHttp start(Server io, String pagesFolder, String host, int port) {
-    Undertow undertow = Undertow.builder()
+    Undertow undertow = BelayUndertow.builder(io)
         .addHttpListener(port, host)
         .setHandler(new BelayHandler(io, new StaticResources(pagesFolder, ResponseCodeHandler.HANDLE_404)))
         .build();

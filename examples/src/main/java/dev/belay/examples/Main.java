@@ -3,9 +3,11 @@ package dev.belay.examples;
 import dev.belay.Server;
 import dev.belay.engine.EngineServer;
 import dev.belay.transport.BelayHandler;
+import dev.belay.transport.BelayUndertow;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.ResponseCodeHandler;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -51,14 +53,22 @@ public final class Main {
     System.out.println("Belay transport lab on " + http.url() + " - open it in several tabs");
   }
 
-  /** Both official suites' fixtures on one port: Engine.IO at /engine.io/, Socket.IO at /socket.io/. */
-  private static void conformance(String host, int port) {
+  /**
+   * Both official suites' fixtures and the hardened one on one port: Engine.IO at /engine.io/,
+   * Socket.IO at /socket.io/, {@link GuardedFixture} at /guarded/. The Undertow server is built as
+   * the README's mounting recipe says, with the guarded fixture's (default) timeouts.
+   */
+  static Undertow conformance(String host, int port) {
     EngineServer engine = EngineConformance.create();
     Server io = SocketIoConformance.create();
-    HttpHandler handler = new BelayHandler(engine, new BelayHandler(io, ResponseCodeHandler.HANDLE_404));
-    Undertow server = Undertow.builder().addHttpListener(port, host).setHandler(handler).build();
+    Server guarded = GuardedFixture.create();
+    HttpHandler handler = new BelayHandler(engine,
+        new BelayHandler(io, new BelayHandler(guarded, ResponseCodeHandler.HANDLE_404)));
+    Undertow server = BelayUndertow.builder(guarded).addHttpListener(port, host).setHandler(handler).build();
     server.start();
-    System.out.println("conformance fixtures on http://" + host + ":" + port + "/engine.io/ and /socket.io/");
+    int bound = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+    System.out.println("conformance fixtures on http://" + host + ":" + bound + "/engine.io/, /socket.io/ and /guarded/");
+    return server;
   }
 
   static int intOption(String[] args, String name, int fallback) {

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <pre>{@code
  * HttpHandler pages = new StaticResources("dev/belay/examples/chat/", ResponseCodeHandler.HANDLE_404);
- * Undertow.builder().addHttpListener(8080, "0.0.0.0").setHandler(new BelayHandler(io, pages)).build().start();
+ * BelayUndertow.builder(io).addHttpListener(8080, "0.0.0.0").setHandler(new BelayHandler(io, pages)).build().start();
  * }</pre>
  *
  * <p>Only names made of plain segments with a known extension are served: no {@code ..}, no

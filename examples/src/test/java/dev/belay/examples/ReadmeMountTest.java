@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.belay.Server;
 import dev.belay.transport.BelayHandler;
+import dev.belay.transport.BelayUndertow;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
@@ -34,7 +35,7 @@ class ReadmeMountTest {
         .addPrefixPath("/api", myApiHandler)
         .addPrefixPath("/", Handlers.resource(new ClassPathResourceManager(loader, "dev/belay/examples/chat")));
 
-    Undertow undertow = Undertow.builder()
+    Undertow undertow = BelayUndertow.builder(io) // Undertow.builder() with Belay's timeouts
         .addHttpListener(port, "127.0.0.1")
         .setHandler(new BelayHandler(io, app))
         .build();

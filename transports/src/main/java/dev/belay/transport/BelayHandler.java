@@ -15,11 +15,15 @@ import io.undertow.util.SameThreadExecutor;
  * <pre>{@code
  * Server io = new Server();
  * io.on("connection", socket -> socket.emit("hello"));
- * Undertow.builder()
+ * BelayUndertow.builder(io) // Undertow.builder() with Belay's connection timeouts
  *     .addHttpListener(8080, "0.0.0.0")
  *     .setHandler(new BelayHandler(io, myOtherHandler))
  *     .build().start();
  * }</pre>
+ *
+ * <p>Its own path is bounded whatever the server's settings: bodies by {@code maxPayload} (413)
+ * and by {@code bodyReadTimeout} between reads. The connection timeouts (request head, idle) are
+ * the server's: build it with {@link BelayUndertow#builder(Server)}.
  *
  * <p>It never blocks the I/O thread: a held poll, an SSE stream and a WebSocket cost no thread.
  */
@@ -28,6 +32,7 @@ public final class BelayHandler implements HttpHandler {
   private final HttpHandler next;
   private final String path;
   private final String pathWithoutSlash;
+  private final long bodyReadTimeoutMillis;
 
   /** Serves a Socket.IO server; everything else goes to {@code next}. */
   public BelayHandler(Server server, HttpHandler next) {
@@ -45,6 +50,7 @@ public final class BelayHandler implements HttpHandler {
     this.next = engine.options().serveClient() ? new ClientScriptHandler(engine.options().path(), next) : next;
     this.path = engine.options().path();
     this.pathWithoutSlash = path.substring(0, path.length() - 1);
+    this.bodyReadTimeoutMillis = engine.options().bodyReadTimeout().toMillis();
   }
 
   @Override
@@ -56,7 +62,7 @@ public final class BelayHandler implements HttpHandler {
     }
     // Dispatched (on this same I/O thread, right after we return) so that Undertow does not end
     // the exchange when this method returns: a poll may be answered later, from another thread.
-    UndertowExchange wrapped = new UndertowExchange(exchange, engine.options().maxPayload());
+    UndertowExchange wrapped = new UndertowExchange(exchange, engine.options().maxPayload(), bodyReadTimeoutMillis);
     exchange.dispatch(SameThreadExecutor.INSTANCE, () -> engine.handle(wrapped));
   }
 }

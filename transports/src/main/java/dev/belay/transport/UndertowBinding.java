@@ -20,18 +20,12 @@ import java.net.InetSocketAddress;
 public final class UndertowBinding implements HttpBinding {
   @Override
   public Listening listen(EngineServer engine, String host, int port) {
-    Undertow undertow = Undertow.builder()
+    Undertow undertow = BelayUndertow.builder(engine)
         .addHttpListener(port, host)
         // Caps bodies sent to other paths (the 404s). Belay's own path counts its bodies itself and
         // answers 413 (UndertowBodyReader): this limit, when a chunked body trips it, only cuts
         // the connection.
         .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) engine.options().maxPayload())
-        // A client must send its request head promptly, and a keep-alive connection that carries no
-        // request is dropped; held polls and streams are answered within pingInterval, so neither
-        // limit touches a live session.
-        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 10_000)
-        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT,
-            (int) Math.max(60_000, 2 * (engine.options().pingInterval().toMillis() + engine.options().pingTimeout().toMillis())))
         .setHandler(new BelayHandler(engine))
         .build();
     undertow.start();

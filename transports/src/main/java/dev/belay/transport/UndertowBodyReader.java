@@ -36,6 +36,10 @@ import org.xnio.conduits.StreamSourceConduit;
  * instead of a connection reset; Undertow then closes the connection (the exchange is not
  * persistent, the answer said {@code Connection: close}).
  *
+ * <p>A client that sends nothing of its body for {@code idleMillis} (one byte now and then, or
+ * nothing) has its connection closed and the listener is told {@code onError}: a slow body must
+ * not hold a connection and a session's one POST slot forever.
+ *
  * <p>Every field is touched on the exchange's I/O thread only.
  */
 final class UndertowBodyReader implements ChannelListener<StreamSourceChannel> {
@@ -71,10 +75,15 @@ final class UndertowBodyReader implements ChannelListener<StreamSourceChannel> {
   private int size;
   /** One listener method has been called; nothing more is read for the body. */
   private boolean finished;
+  /** Longest wait between two reads that bring bytes. */
+  private final long idleMillis;
+  /** When the last bytes of the body arrived (System.nanoTime). */
+  private long lastBytesAt = System.nanoTime();
 
   private UndertowBodyReader(HttpServerExchange exchange, StreamSourceChannel channel, int maxBytes, long length,
-      HttpExchange.BodyListener listener, Consumer<StreamSourceChannel> leftUnread) {
+      long idleMillis, HttpExchange.BodyListener listener, Consumer<StreamSourceChannel> leftUnread) {
     this.exchange = exchange;
+    this.idleMillis = idleMillis;
     this.channel = channel;
     this.maxBytes = maxBytes;
     this.listener = listener;
@@ -87,7 +96,8 @@ final class UndertowBodyReader implements ChannelListener<StreamSourceChannel> {
    * Reads the body of {@code exchange} (on its I/O thread) and calls exactly one of the listener's
    * methods, on the I/O thread. {@code leftUnread} is called first when the body is over the limit.
    */
-  static void read(HttpServerExchange exchange, int maxBytes, HttpExchange.BodyListener listener, Consumer<StreamSourceChannel> leftUnread) {
+  static void read(HttpServerExchange exchange, int maxBytes, long idleMillis, HttpExchange.BodyListener listener,
+      Consumer<StreamSourceChannel> leftUnread) {
     long length = exchange.getRequestContentLength();
     if (length > maxBytes) { // known before a byte is read
       leftUnread.accept(null);
@@ -109,12 +119,28 @@ final class UndertowBodyReader implements ChannelListener<StreamSourceChannel> {
       listener.onError(new IOException("the request body was already taken by another handler"));
       return;
     }
-    UndertowBodyReader reader = new UndertowBodyReader(exchange, channel, maxBytes, length, listener, leftUnread);
+    UndertowBodyReader reader = new UndertowBodyReader(exchange, channel, maxBytes, length, idleMillis, listener, leftUnread);
     reader.handleEvent(channel); // most bodies are small and already here: no listener round trip
     if (!reader.finished) {
       channel.getReadSetter().set(reader);
       channel.resumeReads();
+      reader.watchIdle(idleMillis);
     }
+  }
+
+  /** Checks, after {@code delayMillis}, that the body is still arriving; cuts it off if not. */
+  private void watchIdle(long delayMillis) {
+    exchange.getIoThread().executeAfter(() -> {
+      if (finished) return;
+      long idle = (System.nanoTime() - lastBytesAt) / 1_000_000;
+      if (idle < idleMillis) {
+        watchIdle(idleMillis - idle);
+        return;
+      }
+      finish();
+      IoUtils.safeClose(exchange.getConnection());
+      listener.onError(new IOException("no byte of the request body for " + idleMillis + " ms"));
+    }, delayMillis, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -179,6 +205,7 @@ final class UndertowBodyReader implements ChannelListener<StreamSourceChannel> {
       if (n == 0) return; // the read listener calls again
       if (n < 0) throw new IOException("the client closed the connection in the middle of the body");
       size += n;
+      lastBytesAt = System.nanoTime();
     }
     finish();
     listener.onBody(declared);
@@ -205,6 +232,7 @@ final class UndertowBodyReader implements ChannelListener<StreamSourceChannel> {
         buffer.limit((int) Math.min(buffer.capacity(), buffer.position() + room));
         int n = channel.read(buffer);
         if (n > 0) {
+          lastBytesAt = System.nanoTime();
           if (size + buffer.position() > maxBytes) {
             finish();
             leftUnread.accept(channel);

@@ -69,6 +69,8 @@ final class UndertowExchange implements HttpExchange {
   private final HttpServerExchange exchange;
   private final UndertowRequest request;
   private final int maxPayload;
+  /** Longest wait between two reads of a request body. */
+  private final long bodyReadTimeoutMillis;
   /** Set on the I/O thread when a response has started; later respond calls are ignored. */
   private boolean responded;
   /** Set on the I/O thread when a streamed response started; it may still be aborted until it ends. */
@@ -83,10 +85,11 @@ final class UndertowExchange implements HttpExchange {
   /** I/O thread: watches the connection of a held poll for the client's close, or null. */
   private PeerCloseWatch peerWatch;
 
-  UndertowExchange(HttpServerExchange exchange, int maxPayload) {
+  UndertowExchange(HttpServerExchange exchange, int maxPayload, long bodyReadTimeoutMillis) {
     this.exchange = exchange;
     this.request = new UndertowRequest(exchange);
     this.maxPayload = maxPayload;
+    this.bodyReadTimeoutMillis = bodyReadTimeoutMillis;
     // The snapshot shares what it needs; Undertow's parsed copy (a TreeMap of deques) would stay
     // reachable for as long as a poll is held, about 0.5 KB per idle polling client.
     exchange.getQueryParameters().clear();
@@ -105,7 +108,7 @@ final class UndertowExchange implements HttpExchange {
 
   @Override
   public void readBody(int maxBytes, BodyListener listener) {
-    onIoThread(() -> UndertowBodyReader.read(exchange, maxBytes, listener, channel -> {
+    onIoThread(() -> UndertowBodyReader.read(exchange, maxBytes, bodyReadTimeoutMillis, listener, channel -> {
       // The answer (413) goes out with the body unread: it says Connection: close, and the rest
       // of the body is dropped once it has gone out (see respond).
       bodyLeftUnread = true;

@@ -13,7 +13,9 @@ import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.xnio.IoUtils;
 import org.xnio.Pooled;
 
 /**
@@ -54,11 +56,22 @@ final class UndertowWebSocket implements WebSocketConnection {
     return ioThread;
   }
 
+  /**
+   * Queues the close frame behind the frames already queued. A client that has not taken them all
+   * and answered the close within {@link #CLOSE_GRACE_MILLIS} (one that stopped reading) has its
+   * connection cut, so that what was queued for it is freed.
+   */
   @Override
   public void close(int code, String reason) {
     if (!channel.isOpen() || channel.isCloseFrameSent()) return;
     WebSockets.sendClose(code, reason, channel, null);
+    channel.getIoThread().executeAfter(() -> {
+      if (channel.isOpen()) IoUtils.safeClose(channel);
+    }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
   }
+
+  /** How long a closed WebSocket may take to deliver what was queued and finish the close handshake. */
+  static final long CLOSE_GRACE_MILLIS = 5_000;
 
   private static WebSocketCallback<Void> callback(WriteCallback done) {
     return new WebSocketCallback<>() {

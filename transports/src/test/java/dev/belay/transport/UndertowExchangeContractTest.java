@@ -19,7 +19,7 @@ class UndertowExchangeContractTest extends HttpExchangeContract {
   protected Listening serve(Consumer<HttpExchange> handler) {
     Undertow undertow = Undertow.builder().addHttpListener(0, "127.0.0.1")
         .setHandler(exchange -> {
-          UndertowExchange wrapped = new UndertowExchange(exchange, MAX_FRAME);
+          UndertowExchange wrapped = new UndertowExchange(exchange, MAX_FRAME, 60_000);
           exchange.dispatch(SameThreadExecutor.INSTANCE, () -> handler.accept(wrapped));
         })
         .build();
