@@ -4,6 +4,7 @@ import dev.belay.engine.EngineScheduler;
 import dev.belay.engine.EngineServer;
 import dev.belay.engine.EngineSocket;
 import dev.belay.engine.Listening;
+import dev.belay.parser.AttachmentBudget;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -46,6 +47,8 @@ public final class Server implements AutoCloseable {
   private final List<Namespace> parents = new CopyOnWriteArrayList<>();
   private final AtomicInteger parentCount = new AtomicInteger();
   private final Namespace main;
+  // Bytes held by the incomplete binary packets of all clients; thread-safe itself.
+  private final AttachmentBudget attachmentBudget;
   // The HTTP listener started by listen(); any thread.
   private volatile Listening listening;
 
@@ -65,6 +68,7 @@ public final class Server implements AutoCloseable {
     this.engine = engine;
     this.schedulerOverride = scheduler;
     this.workers = workers != null ? workers : Objects.requireNonNull(engine, "engine or workers").executor();
+    this.attachmentBudget = new AttachmentBudget(options.maxPendingAttachmentBytes());
     this.main = of("/");
     if (engine != null) engine.onConnection(this::attach);
   }
@@ -88,6 +92,11 @@ public final class Server implements AutoCloseable {
     if (schedulerOverride != null) return schedulerOverride;
     if (options.engine().scheduler() != null) return options.engine().scheduler();
     return engine.scheduler();
+  }
+
+  /** The server-wide budget of bytes in incomplete binary packets, shared by every client's decoder. */
+  AttachmentBudget attachmentBudget() {
+    return attachmentBudget;
   }
 
   /** Where timer callbacks hop to, so that user code never runs on the scheduler's thread. */
