@@ -30,4 +30,8 @@ fi
 # The official Node clients used by the interop tests (versions pinned by package-lock.json).
 (cd transports/src/test/node && npm ci --no-audit --no-fund --loglevel=error)
 
+# The reconnect-storm test holds ~9,000 sockets in one JVM (clients and server): raise the
+# open-file limit where the hard limit allows; the test itself says so if it is still too low.
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
 exec mvn -B -ntp verify "$@"

@@ -49,13 +49,19 @@ final class Client {
   // The connect timer until a namespace is joined, then null (so the finished timer task is
   // garbage at once, not held for the connection's life); written on the lane, read anywhere.
   private volatile Cancellable connectTimer;
+  // The timer of the binary packet now waiting for attachments, or null; confined to the lane.
+  private Cancellable attachmentTimer;
+  // Counts binary packets that started waiting, so a timer that fires after its packet completed
+  // recognises that it is stale; confined to the lane.
+  private long partialPackets;
   // Set once when the engine session is gone or the server closed this client; any thread.
   private volatile boolean closed;
 
   Client(Server server, EngineSocket conn) {
     this.server = server;
     this.conn = conn;
-    this.decoder = new SocketDecoder(server.options().maxAttachments(), server.options().maxAttachmentBytes());
+    this.decoder = new SocketDecoder(server.options().maxAttachments(), server.options().maxAttachmentBytes(),
+        server.attachmentBudget());
   }
 
   /** Hooks the engine session's listeners and starts the connect timer. */
@@ -124,10 +130,39 @@ final class Client {
       packet = decoder.add(frame);
     } catch (SocketParseException e) {
       LOG.log(System.Logger.Level.DEBUG, "parse error on {0}: {1}", conn.id(), e.getMessage());
+      watchPartialPacket(); // the decoder dropped its packet: stop its timer
       conn.close(CloseReason.PARSE_ERROR);
       return;
     }
+    watchPartialPacket();
     if (packet != null) route(packet);
+  }
+
+  /**
+   * Lane. Starts the attachment timer when a binary packet begins to wait for attachments and stops
+   * it when the packet is complete: a packet still incomplete after attachmentTimeout closes the
+   * connection, which gives its bytes back to the server-wide budget.
+   */
+  private void watchPartialPacket() {
+    if (!decoder.isReassembling()) {
+      if (attachmentTimer != null) {
+        attachmentTimer.cancel();
+        attachmentTimer = null;
+      }
+      return;
+    }
+    if (attachmentTimer != null) return;
+    long packet = ++partialPackets;
+    attachmentTimer = server.scheduler().schedule(
+        () -> runOnLane(() -> onAttachmentTimeout(packet)), server.options().attachmentTimeout());
+  }
+
+  private void onAttachmentTimeout(long packet) {
+    if (closed || packet != partialPackets || attachmentTimer == null) return;
+    attachmentTimer = null;
+    LOG.log(System.Logger.Level.DEBUG, "binary packet incomplete after attachmentTimeout, closing {0}", conn.id());
+    decoder.reset();
+    conn.close(CloseReason.PARSE_ERROR);
   }
 
   private void route(SocketPacket packet) {
@@ -238,6 +273,10 @@ final class Client {
 
   private void onEngineClose(CloseReason reason) {
     cancelConnectTimer();
+    if (attachmentTimer != null) {
+      attachmentTimer.cancel();
+      attachmentTimer = null;
+    }
     DisconnectReason why = DisconnectReason.of(reason);
     for (Socket socket : new ArrayList<>(sockets.values())) socket.onClose(why);
     closed = true;

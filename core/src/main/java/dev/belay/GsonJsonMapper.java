@@ -5,7 +5,9 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.JsonSyntaxException;
 import com.google.gson.ToNumberPolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,6 +88,7 @@ public final class GsonJsonMapper implements JsonMapper {
     return false;
   }
 
+  /** Throws Gson's {@link JsonParseException} when {@code plain} does not fit {@code type}. */
   @Override
   @SuppressWarnings("unchecked")
   public <T> T fromPlain(Object plain, Class<T> type) {
@@ -94,7 +97,16 @@ public final class GsonJsonMapper implements JsonMapper {
       return (T) plain;
     }
     if ((type == Map.class && plain instanceof Map) || (type == List.class && plain instanceof List)) return (T) plain;
-    return gson.fromJson(toTree(plain), type);
+    try {
+      return gson.fromJson(toTree(plain), type);
+    } catch (JsonParseException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Gson lets others through for a value of the wrong shape (NumberFormatException for a
+      // string where a number belongs, IllegalArgumentException for null in an int[]); the caller
+      // gets the one typed error for "does not fit the type".
+      throw new JsonSyntaxException("cannot map the value to " + type.getName() + ": " + e.getMessage(), e);
+    }
   }
 
   private JsonElement toTree(Object plain) {

@@ -19,6 +19,9 @@ public interface JsonMapper {
   /** Converts {@code value} (plain or not) into plain values. */
   Object toPlain(Object value);
 
-  /** Converts plain values into an instance of {@code type}. */
+  /**
+   * Converts plain values into an instance of {@code type}; a value that does not fit the type is
+   * a runtime exception of the mapper's own kind ({@code JsonParseException} for Gson).
+   */
   <T> T fromPlain(Object plain, Class<T> type);
 }

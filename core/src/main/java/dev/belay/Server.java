@@ -4,6 +4,7 @@ import dev.belay.binding.Listening;
 import dev.belay.engine.EngineScheduler;
 import dev.belay.engine.EngineServer;
 import dev.belay.engine.EngineSocket;
+import dev.belay.parser.AttachmentBudget;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +44,8 @@ public final class Server implements AutoCloseable {
   private final List<Namespace> parents = new CopyOnWriteArrayList<>();
   private final AtomicInteger parentCount = new AtomicInteger();
   private final Namespace main;
+  // Bytes held by the incomplete binary packets of all clients; thread-safe itself.
+  private final AttachmentBudget attachmentBudget;
   // The HTTP listener started by listen(); any thread.
   private volatile Listening listening;
 
@@ -55,6 +58,7 @@ public final class Server implements AutoCloseable {
   public Server(ServerOptions options) {
     this.options = Objects.requireNonNull(options, "options");
     this.engine = new EngineServer(options.engine());
+    this.attachmentBudget = new AttachmentBudget(options.maxPendingAttachmentBytes());
     this.main = of("/");
     engine.onConnection(this::attach);
   }
@@ -75,6 +79,11 @@ public final class Server implements AutoCloseable {
 
   EngineScheduler scheduler() {
     return engine.scheduler();
+  }
+
+  /** The server-wide budget of bytes in incomplete binary packets, shared by every client's decoder. */
+  AttachmentBudget attachmentBudget() {
+    return attachmentBudget;
   }
 
   /** Where timer callbacks hop to, so that user code never runs on the scheduler's thread. */

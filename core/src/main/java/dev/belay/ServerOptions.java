@@ -24,6 +24,8 @@ public final class ServerOptions {
   private final Duration connectTimeout;
   private final int maxAttachments;
   private final long maxAttachmentBytes;
+  private final Duration attachmentTimeout;
+  private final long maxPendingAttachmentBytes;
   private final Duration ackTimeout;
   private final JsonMapper jsonMapper;
   private final AdapterFactory adapter;
@@ -33,6 +35,8 @@ public final class ServerOptions {
     this.connectTimeout = b.connectTimeout;
     this.maxAttachments = b.maxAttachments;
     this.maxAttachmentBytes = b.maxAttachmentBytes;
+    this.attachmentTimeout = b.attachmentTimeout;
+    this.maxPendingAttachmentBytes = b.maxPendingAttachmentBytes;
     this.ackTimeout = b.ackTimeout;
     this.jsonMapper = b.jsonMapper;
     this.adapter = b.adapter;
@@ -42,7 +46,10 @@ public final class ServerOptions {
     return new Builder();
   }
 
-  /** Defaults: engine defaults, connectTimeout 45 s, 10 attachments / 10 MB per packet, acks 30 s, Gson. */
+  /**
+   * Defaults: engine defaults, connectTimeout 45 s, 10 attachments / 10 MB per packet, a binary
+   * packet complete within 30 s, 100 MB of incomplete binary packets server-wide, acks 30 s, Gson.
+   */
   public static ServerOptions defaults() {
     return builder().build();
   }
@@ -58,6 +65,19 @@ public final class ServerOptions {
   /** The most bytes the attachments of one incoming packet may hold together. */
   public long maxAttachmentBytes() { return maxAttachmentBytes; }
 
+  /**
+   * How long a binary packet may wait for its attachments, counted from its first frame. A
+   * connection whose packet is still incomplete then is closed with reason "parse error".
+   */
+  public Duration attachmentTimeout() { return attachmentTimeout; }
+
+  /**
+   * The most bytes the attachments of incomplete binary packets may hold, all connections together.
+   * A connection whose attachment would cross it is closed with reason "parse error"; the others
+   * go on.
+   */
+  public long maxPendingAttachmentBytes() { return maxPendingAttachmentBytes; }
+
   /** How long an emit waits for its acknowledgement when no {@code timeout(...)} is given. */
   public Duration ackTimeout() { return ackTimeout; }
 
@@ -72,6 +92,8 @@ public final class ServerOptions {
     private Duration connectTimeout = Duration.ofSeconds(45);
     private int maxAttachments = 10;
     private long maxAttachmentBytes = 10_000_000;
+    private Duration attachmentTimeout = Duration.ofSeconds(30);
+    private long maxPendingAttachmentBytes = 100_000_000;
     private Duration ackTimeout = Duration.ofSeconds(30);
     private JsonMapper jsonMapper = new GsonJsonMapper();
     private AdapterFactory adapter = InMemoryAdapter::new;
@@ -91,6 +113,14 @@ public final class ServerOptions {
     public Builder maxAttachmentBytes(long max) {
       if (max < 0) throw new IllegalArgumentException("maxAttachmentBytes must not be negative");
       this.maxAttachmentBytes = max;
+      return this;
+    }
+
+    public Builder attachmentTimeout(Duration d) { this.attachmentTimeout = positive(d, "attachmentTimeout"); return this; }
+
+    public Builder maxPendingAttachmentBytes(long max) {
+      if (max < 0) throw new IllegalArgumentException("maxPendingAttachmentBytes must not be negative");
+      this.maxPendingAttachmentBytes = max;
       return this;
     }
 

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.gson.JsonParseException;
+import dev.belay.parser.PlainJson;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -52,5 +56,13 @@ class GsonJsonMapperTest {
     assertEquals(7, mapper.fromPlain(7L, Integer.class));
     assertSame(plain, mapper.fromPlain(plain, Map.class));
     assertNull(mapper.fromPlain(null, Point.class));
+  }
+
+  @Test
+  void valueOfTheWrongShapeIsAJsonParseException() throws Exception {
+    // Gson itself throws NumberFormatException and IllegalArgumentException for these two.
+    assertThrows(JsonParseException.class, () -> mapper.fromPlain(PlainJson.parse("\"Ts\""), Double.class));
+    assertThrows(JsonParseException.class, () -> mapper.fromPlain(PlainJson.parse("[null]"), int[].class));
+    assertThrows(JsonParseException.class, () -> mapper.fromPlain(PlainJson.parse("{\"x\":\"one\"}"), Point.class));
   }
 }

@@ -157,11 +157,19 @@ public final class PlainJson {
     if (pos + 4 > end) throw error("truncated \\u escape");
     int value = 0;
     for (int k = 0; k < 4; k++) {
-      int digit = Character.digit(text.charAt(pos++), 16);
+      int digit = hexDigit(text.charAt(pos++));
       if (digit < 0) throw error("invalid \\u escape");
       value = value << 4 | digit;
     }
     return (char) value;
+  }
+
+  /** The value of an ASCII hex digit, or -1: Character.digit would also take other scripts' digits. */
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
   }
 
   private Object number() throws IOException {

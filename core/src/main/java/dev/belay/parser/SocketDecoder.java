@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Decodes the Socket.IO packets of one connection. Stateful: a BINARY_EVENT or BINARY_ACK is
@@ -12,7 +13,7 @@ import java.util.Map;
  * then. Not thread-safe: feed it from the connection's single message lane.
  *
  * <pre>{@code
- * SocketDecoder decoder = new SocketDecoder(10, 10_000_000);
+ * SocketDecoder decoder = new SocketDecoder(10, 10_000_000, AttachmentBudget.unlimited());
  * SocketPacket packet = decoder.add("452-[\"message\",{\"_placeholder\":true,\"num\":0},"
  *     + "{\"_placeholder\":true,\"num\":1}]");           // null: waiting for 2 attachments
  * decoder.add(new byte[] {1, 2, 3});                    // null
@@ -20,7 +21,11 @@ import java.util.Map;
  * }</pre>
  *
  * <p>Any malformed input is a {@link SocketParseException}; after one the decoder is reset, but
- * the connection should be closed with reason "parse error".
+ * the connection should be closed with reason "parse error". The bytes of a packet still waiting
+ * for attachments are reserved in an {@link AttachmentBudget} shared with other connections and
+ * given back when the packet completes or the decoder is {@link #reset()}: call {@code reset()}
+ * when the connection closes. The decoder keeps no clock; the connection times out a packet that
+ * stays incomplete, using {@link #isReassembling()}.
  */
 public final class SocketDecoder {
   /** Event names the protocol reserves; a peer may not send them. */
@@ -32,6 +37,7 @@ public final class SocketDecoder {
 
   private final int maxAttachments;
   private final long maxAttachmentBytes;
+  private final AttachmentBudget budget;
 
   // Reassembly state. Confined to the connection's message lane, like the decoder itself.
   private SocketPacket pending;
@@ -41,12 +47,19 @@ public final class SocketDecoder {
   /**
    * @param maxAttachments the most binary attachments one packet may announce
    * @param maxAttachmentBytes the most bytes all attachments of one packet may hold together
+   * @param budget where the attachments of incomplete packets are counted, shared across connections
    */
-  public SocketDecoder(int maxAttachments, long maxAttachmentBytes) {
+  public SocketDecoder(int maxAttachments, long maxAttachmentBytes, AttachmentBudget budget) {
     if (maxAttachments < 0) throw new IllegalArgumentException("maxAttachments must not be negative");
     if (maxAttachmentBytes < 0) throw new IllegalArgumentException("maxAttachmentBytes must not be negative");
     this.maxAttachments = maxAttachments;
     this.maxAttachmentBytes = maxAttachmentBytes;
+    this.budget = Objects.requireNonNull(budget, "budget");
+  }
+
+  /** A decoder with no limit beyond its own per-packet ones (for tests and single connections). */
+  public SocketDecoder(int maxAttachments, long maxAttachmentBytes) {
+    this(maxAttachments, maxAttachmentBytes, AttachmentBudget.unlimited());
   }
 
   /**
@@ -70,8 +83,9 @@ public final class SocketDecoder {
     return pending != null;
   }
 
-  /** Drops a partly received binary packet. */
+  /** Drops a partly received binary packet and gives its bytes back to the budget. */
   public void reset() {
+    if (receivedBytes > 0) budget.release(receivedBytes);
     pending = null;
     received = null;
     receivedBytes = 0;
@@ -95,15 +109,23 @@ public final class SocketDecoder {
 
   private SocketPacket addBinary(byte[] bytes) {
     if (pending == null) throw new SocketParseException(Problem.UNEXPECTED_BINARY, "binary frame but no attachment expected");
-    receivedBytes += bytes.length;
-    if (receivedBytes > maxAttachmentBytes) {
+    if (receivedBytes + bytes.length > maxAttachmentBytes) {
       throw new SocketParseException(Problem.ATTACHMENTS_TOO_LARGE,
           "attachments exceed " + maxAttachmentBytes + " bytes");
     }
+    if (!budget.tryReserve(bytes.length)) {
+      throw new SocketParseException(Problem.ATTACHMENT_BUDGET_EXHAUSTED,
+          "incomplete binary packets of all connections would exceed " + budget.limit() + " bytes");
+    }
+    receivedBytes += bytes.length;
     received.add(bytes);
     if (received.size() < pending.attachments()) return null;
-    SocketPacket complete = reconstruct(pending, received);
-    reset();
+    SocketPacket complete;
+    try {
+      complete = reconstruct(pending, received);
+    } finally {
+      reset();
+    }
     return complete;
   }
 

@@ -20,6 +20,8 @@ public final class SocketParseException extends RuntimeException {
     INVALID_ATTACHMENT_COUNT,
     TOO_MANY_ATTACHMENTS,
     ATTACHMENTS_TOO_LARGE,
+    /** The server-wide budget for incomplete binary packets has no room for this attachment. */
+    ATTACHMENT_BUDGET_EXHAUSTED,
     INVALID_NAMESPACE,
     INVALID_ACK_ID,
     INVALID_JSON,

@@ -62,6 +62,8 @@ class PlainJsonTest {
       "{'a':1}", "'x'", "\"x", "\"\\x\"", "\"\\u12\"", "\"\\u12G4\"", "\"a\nb\"", "\"\t\"", "01", "-", "-a",
       "1.", ".5", "1e", "1e+", "+1", "0x10", "NaN", "Infinity", "-Infinity", "1e400", "tru", "nul", "True",
       "null x", "[1]]", "{}{}", "// c\n1", "/* c */ 1", "[1] // c", "\u00a01", "[\"a\"\u2028]", "[1,\n]",
+      // hex digits of other scripts in a \\u escape (Meetei Mayek 8, fullwidth 1): ASCII only
+      "\"\\u000\uabf8EEb\"", "\"\\u00\uff11\uff11\"",
   })
   void refusesWhatRfc8259DoesNot(String json) {
     assertThrows(IOException.class, () -> PlainJson.parse(json), json);

@@ -43,6 +43,21 @@ public final class RawWebSocket implements WebSocket.Listener {
     return this;
   }
 
+  /** Sends a binary frame and waits for it to go out; returns false if the connection failed first. */
+  public boolean trySendBinary(byte[] b) {
+    try {
+      socket.sendBinary(ByteBuffer.wrap(b), true).get(Await.SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      return true;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return false;
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("timed out sending binary");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   public Object next() {
     return Await.take(messages, "a websocket message");
   }
