@@ -44,6 +44,10 @@ final class FakeNamespace implements LocalNamespace {
     @Override public RemoteSocket socket() { throw new UnsupportedOperationException(); }
   }
 
+  void register(RecordingSocket socket) {
+    sockets.put(socket.id, socket);
+  }
+
   RecordingSocket connect(String id) {
     return sockets.computeIfAbsent(id, RecordingSocket::new);
   }
