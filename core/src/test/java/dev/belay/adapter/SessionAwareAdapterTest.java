@@ -88,4 +88,3 @@ class SessionAwareAdapterTest {
     assertEquals(List.of("(replayed missed packets)", "between", "live"), names);
   }
 }
-}
