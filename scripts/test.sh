@@ -14,6 +14,7 @@ have npm || missing+=(npm)
 have chromium || missing+=(chromium)
 have chromedriver || missing+=(chromium-driver)
 have nginx || missing+=(nginx)
+have redis-server || missing+=(redis-server)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
