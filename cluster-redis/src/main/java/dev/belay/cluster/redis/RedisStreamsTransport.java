@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -167,6 +169,33 @@ public final class RedisStreamsTransport implements AutoCloseable {
    */
   public CompletableFuture<Void> reading() {
     return reading;
+  }
+
+  /**
+   * The ids of the nodes that serve namespace {@code nsp}, this one included: every node
+   * subscribes to its private channel {@code socket.io#<nsp>#<uid>#}, so the channels with
+   * subscribers name the live nodes, Node ones included (Node adapter 0.3 sends no heartbeats).
+   * A node killed drops out as soon as Redis sees its connection close.
+   */
+  public CompletableFuture<Set<String>> nodes(String nsp) {
+    String prefix = options.publicChannel(nsp);
+    return commands.async().pubsubChannels(globEscape(prefix) + "?*#").toCompletableFuture().thenApply(channels -> {
+      Set<String> uids = new HashSet<>();
+      for (String channel : channels) {
+        String uid = channel.substring(prefix.length(), channel.length() - 1);
+        if (!uid.isEmpty() && uid.indexOf('#') < 0) uids.add(uid);
+      }
+      return uids;
+    });
+  }
+
+  private static String globEscape(String text) {
+    StringBuilder out = new StringBuilder(text.length() + 4);
+    for (char c : text.toCharArray()) {
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') out.append('\\');
+      out.append(c);
+    }
+    return out.toString();
   }
 
   /** The connection for the session store; shared, thread-safe. */

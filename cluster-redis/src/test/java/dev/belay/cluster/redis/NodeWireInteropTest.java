@@ -107,6 +107,15 @@ class NodeWireInteropTest {
   }
 
   @Test
+  void liveNodesAreReadFromTheirPrivateChannels() throws Exception {
+    java.util.Set<String> nodes = transport.nodes("/").get(10, TimeUnit.SECONDS);
+    assertEquals(2, nodes.size(), nodes.toString());
+    assertTrue(nodes.contains(UID));
+    assertTrue(nodes.stream().anyMatch(uid -> uid.matches("[0-9a-f]{16}") && !uid.equals(UID)), nodes.toString());
+    assertEquals(java.util.Set.of(), transport.nodes("/admin").get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
   void serverSideEmitWithAckFromNodeIsAnsweredOverPubSub() throws Exception {
     assertEquals(2L, transport.serverCount("/").get(10, TimeUnit.SECONDS));
     try (Client client = Client.connect(node.url(), null)) {
