@@ -14,24 +14,36 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Ack {
   static final Ack NONE = new Ack(null, -1);
 
+  // The socket to answer, or null (no answer asked for, or an answer to another server).
   private final Socket socket;
   private final long id;
+  // For an event from another server: takes the answer's arguments; null otherwise.
+  private final java.util.function.Consumer<Object[]> reply;
   // Set once by the first send(); any thread.
   private final AtomicBoolean sent = new AtomicBoolean();
 
   Ack(Socket socket, long id) {
     this.socket = socket;
     this.id = id;
+    this.reply = null;
   }
 
-  /** Whether the client asked for an acknowledgement. */
+  /** An answer to another server's {@code serverSideEmitWithAck}. */
+  Ack(java.util.function.Consumer<Object[]> reply) {
+    this.socket = null;
+    this.id = -1;
+    this.reply = reply;
+  }
+
+  /** Whether the client (or the server that sent the event) asked for an acknowledgement. */
   public boolean requested() {
-    return socket != null;
+    return socket != null || reply != null;
   }
 
   /** Sends the acknowledgement with {@code args} (mapped through the {@link JsonMapper}; binary allowed). */
   public void send(Object... args) {
-    if (socket == null || !sent.compareAndSet(false, true)) return;
-    socket.sendAck(id, args);
+    if (!requested() || !sent.compareAndSet(false, true)) return;
+    if (reply != null) reply.accept(args);
+    else socket.sendAck(id, args);
   }
 }

@@ -1,57 +1,66 @@
 package dev.belay;
 
-import dev.belay.adapter.AckRecipients;
-import dev.belay.adapter.LocalSocket;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Collects the acknowledgements of one broadcast: completes with every recipient's answer (its
- * first argument) once all have answered, or fails with {@link AckTimeoutException} at the
- * timeout and drops the recipients' pending entries. A recipient that disconnects first is no
- * longer waited for.
+ * Collects the acknowledgements of one broadcast across every node: each node reports once how
+ * many of its clients got the packet ({@link #clientCount}), each client's answer comes in
+ * ({@link #onAck}), and each target namespace's adapter says how many nodes there are
+ * ({@link #serverCount}). It completes with every answer (the first argument of each, in arrival
+ * order) once every node has reported and the answers match the counts, or fails with
+ * {@link AckTimeoutException} at the timeout. A client of this node that disconnects first is no
+ * longer waited for; one of another node is waited for until the timeout.
  *
- * <p>Threading: answers arrive on the recipients' lanes, the timeout on a worker; every field is
- * guarded by {@code this}, and the future is completed outside the lock.
+ * <p>Threading: counts, answers and server counts arrive on any thread (lanes, a transport's
+ * reader, a worker); every field is guarded by {@code this}, and the future is completed outside
+ * the lock.
  */
 final class BroadcastAck {
   private final CompletableFuture<List<Object>> future = new CompletableFuture<>();
   // Guarded by this.
   private final List<Object> responses = new ArrayList<>();
-  private final List<Reached> reached = new ArrayList<>();
-  private int expected;
+  private int expectedClients;
   private int answered;
-  private int targetsToReport;
+  private int reportedNodes;
+  private int expectedNodes;
+  // Target namespaces whose server count is not in yet.
+  private int serverCountsToCome;
 
-  private record Reached(LocalSocket socket, long ackId) {}
-
+  /** @param targets the number of target namespaces (adapters) the broadcast goes through */
   BroadcastAck(int targets) {
-    this.targetsToReport = targets;
+    this.serverCountsToCome = targets;
   }
 
   CompletableFuture<List<Object>> future() {
     return future;
   }
 
-  /** The recipients callback for one target namespace, whose packet carries {@code ackId}. */
-  AckRecipients recipients(long ackId) {
-    return (local, remote) -> {
-      synchronized (this) {
-        for (LocalSocket socket : local) reached.add(new Reached(socket, ackId));
-        expected += local.size() + remote;
-        targetsToReport--;
-      }
-      completeIfDone();
-    };
+  /** One node delivered the packet to {@code count} clients. */
+  void clientCount(int count) {
+    synchronized (this) {
+      expectedClients += count;
+      reportedNodes++;
+    }
+    completeIfDone();
   }
 
-  /** One recipient answered, or (with {@code error}) will never answer. */
+  /** One target namespace's adapter spans {@code servers} nodes. */
+  void serverCount(int servers) {
+    synchronized (this) {
+      expectedNodes += servers;
+      serverCountsToCome--;
+    }
+    completeIfDone();
+  }
+
+  /** One client answered, or (with {@code error}) will never answer. */
   void onAck(Throwable error, List<Object> args) {
     synchronized (this) {
       if (error != null) {
-        expected--;
+        expectedClients--;
       } else {
         responses.add(args.isEmpty() ? null : args.get(0));
         answered++;
@@ -63,25 +72,26 @@ final class BroadcastAck {
   void completeIfDone() {
     List<Object> result;
     synchronized (this) {
-      if (targetsToReport > 0 || answered < expected) return;
+      if (serverCountsToCome > 0 || reportedNodes < expectedNodes || answered < expectedClients) return;
       result = Collections.unmodifiableList(new ArrayList<>(responses));
     }
     future.complete(result);
   }
 
-  /** The timeout passed: fail, and stop waiting in every recipient. */
+  /** The timeout passed: fail (the adapters drop their pending entries at the same timeout). */
   void timeOut(long timeoutMillis) {
-    List<Reached> waiting;
     int got;
     int wanted;
+    int nodes;
+    int reported;
     synchronized (this) {
-      waiting = new ArrayList<>(reached);
       got = answered;
-      wanted = expected;
+      wanted = expectedClients;
+      nodes = expectedNodes;
+      reported = reportedNodes;
     }
-    if (future.completeExceptionally(new AckTimeoutException(
-        got + " of " + wanted + " clients acknowledged within " + timeoutMillis + " ms"))) {
-      for (Reached r : waiting) r.socket().forgetAck(r.ackId());
-    }
+    String servers = reported < nodes ? " (" + reported + " of " + nodes + " servers reported)" : "";
+    future.completeExceptionally(new AckTimeoutException(
+        got + " of " + wanted + " clients acknowledged within " + timeoutMillis + " ms" + servers));
   }
 }

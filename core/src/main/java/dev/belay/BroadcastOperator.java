@@ -1,10 +1,9 @@
 package dev.belay;
 
+import dev.belay.adapter.Adapter;
 import dev.belay.adapter.BroadcastFlags;
 import dev.belay.adapter.BroadcastOptions;
 import dev.belay.engine.Cancellable;
-import dev.belay.parser.EncodedPacket;
-import dev.belay.parser.SocketEncoder;
 import dev.belay.parser.SocketPacket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +26,9 @@ import java.util.concurrent.CompletableFuture;
  * server.asVolatile().emit("tick", System.currentTimeMillis());
  * server.timeout(Duration.ofSeconds(5)).emitWithAck("are-you-there").thenAccept(answers -> ...);
  * }</pre>
+ *
+ * <p>Every operation goes through the namespace's adapter, so with a cluster adapter it spans
+ * every node, unless {@link #local()}.
  */
 public final class BroadcastOperator {
   private static final Set<String> RESERVED_EVENTS =
@@ -89,8 +91,9 @@ public final class BroadcastOperator {
   }
 
   /**
-   * Emits {@code event} to every selected socket. Arguments go through the {@link JsonMapper};
-   * binary is allowed. For acknowledgements use {@link #emitWithAck(String, Object...)}.
+   * Emits {@code event} to every selected socket, on every node unless {@link #local()}. Arguments
+   * go through the {@link JsonMapper}; binary is allowed. The adapter encodes the packet once per
+   * node. For acknowledgements use {@link #emitWithAck(String, Object...)}.
    */
   public void emit(String event, Object... args) {
     if (args.length > 0 && args[args.length - 1] instanceof AckCallback) {
@@ -99,16 +102,17 @@ public final class BroadcastOperator {
     List<Object> data = eventData(event, args);
     BroadcastOptions options = options();
     for (Namespace target : namespace.broadcastTargets()) {
-      EncodedPacket encoded = SocketEncoder.encode(SocketPacket.event(target.name(), data, null));
-      target.adapter().broadcast(encoded, options);
+      target.adapter().broadcast(SocketPacket.event(target.name(), data, null), options);
     }
   }
 
   /**
-   * Emits {@code event} to every selected socket and completes with their acknowledgements (the
-   * first argument of each, in arrival order) once all have answered; fails with an
+   * Emits {@code event} to every selected socket on every node and completes with their
+   * acknowledgements (the first argument of each, in arrival order) once every node has said how
+   * many clients it reached and all of those have answered; fails with an
    * {@link AckTimeoutException} if some have not within the timeout (the server's ackTimeout
-   * unless {@link #timeout(Duration)} set one). A client that disconnects is no longer waited for.
+   * unless {@link #timeout(Duration)} set one). A client of this node that disconnects is no
+   * longer waited for.
    *
    * <pre>{@code
    * server.to("voters").timeout(Duration.ofSeconds(10)).emitWithAck("vote", "lunch?")
@@ -117,21 +121,37 @@ public final class BroadcastOperator {
    */
   public CompletableFuture<List<Object>> emitWithAck(String event, Object... args) {
     List<Object> data = eventData(event, args);
-    BroadcastOptions options = new BroadcastOptions(rooms, except, flags.withVolatile(false));
     Server server = namespace.server();
     Duration wait = timeout != null ? timeout : server.options().ackTimeout();
+    BroadcastOptions options = new BroadcastOptions(rooms, except, flags.withVolatile(false).withTimeout(wait.toMillis()));
     List<Namespace> targets = namespace.broadcastTargets();
     BroadcastAck collector = new BroadcastAck(targets.size());
     Cancellable timer = server.scheduler().schedule(
         () -> server.workers().execute(() -> collector.timeOut(wait.toMillis())), wait);
     collector.future().whenComplete((result, error) -> timer.cancel());
     for (Namespace target : targets) {
-      long ackId = target.nextAckId();
-      EncodedPacket encoded = SocketEncoder.encode(SocketPacket.event(target.name(), data, ackId));
-      target.adapter().broadcastWithAck(encoded, ackId, options, collector.recipients(ackId), collector::onAck);
+      Adapter adapter = target.adapter();
+      adapter.broadcastWithAck(SocketPacket.event(target.name(), data, null), options, collector::clientCount,
+          collector::onAck);
+      adapter.serverCount().whenComplete((count, error) -> collector.serverCount(error == null ? count : 1));
     }
     if (targets.isEmpty()) collector.completeIfDone(); // a dynamic parent without children yet
     return collector.future();
+  }
+
+  /**
+   * Sends {@code event} to the other servers of the cluster and completes with one answer per
+   * server (the first argument of its acknowledgement), waiting at most the {@link #timeout}
+   * given here (or the adapter's request timeout); fails with {@link AckTimeoutException} when a
+   * server that is up has not answered by then. A single server completes at once, empty.
+   *
+   * <pre>{@code
+   * server.timeout(Duration.ofSeconds(2)).serverSideEmitWithAck("hello")
+   *     .thenAccept(answers -> log.info(answers.size() + " other servers answered"));
+   * }</pre>
+   */
+  public CompletableFuture<List<Object>> serverSideEmitWithAck(String event, Object... args) {
+    return namespace.serverSideEmitWithAck(timeout, event, args);
   }
 
   private List<Object> eventData(String event, Object[] args) {
@@ -143,9 +163,13 @@ public final class BroadcastOperator {
     return data;
   }
 
-  /** The selected sockets. */
+  /**
+   * The selected sockets on every node: this server's as {@link Socket}s, others' as proxies
+   * (their emit, join, leave and disconnect go to their node). Fails when a node that is up does
+   * not answer within the {@link #timeout} given here (or the adapter's request timeout).
+   */
   public CompletableFuture<List<RemoteSocket>> fetchSockets() {
-    BroadcastOptions options = options();
+    BroadcastOptions options = timeout == null ? options() : options().withFlags(flags.withTimeout(timeout.toMillis()));
     List<CompletableFuture<List<RemoteSocket>>> parts = new ArrayList<>();
     for (Namespace target : namespace.broadcastTargets()) parts.add(target.adapter().fetchSockets(options));
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(ignored -> {

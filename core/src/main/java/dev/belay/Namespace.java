@@ -3,6 +3,8 @@ package dev.belay;
 import dev.belay.adapter.Adapter;
 import dev.belay.adapter.LocalNamespace;
 import dev.belay.adapter.LocalSocket;
+import dev.belay.adapter.SocketDetails;
+import dev.belay.engine.EngineScheduler;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -48,6 +51,8 @@ public final class Namespace {
   // Any thread adds; client lanes read.
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
   private final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
+  // event -> listeners for events other servers send with serverSideEmit; any thread.
+  private final Map<String, List<EventListener>> serverSideListeners = new ConcurrentHashMap<>();
   // Ack ids of this namespace, shared by socket emits and broadcasts (as in Socket.IO) so that a
   // broadcast's id never collides with one a socket already waits for; any thread.
   private final java.util.concurrent.atomic.AtomicLong nextAckId = new java.util.concurrent.atomic.AtomicLong();
@@ -58,6 +63,7 @@ public final class Namespace {
     this.parent = parent;
     this.childMatcher = childMatcher;
     this.adapter = childMatcher != null ? null : server.options().adapter().create(new LocalView());
+    if (adapter != null) adapter.init();
   }
 
   /** The name, for example {@code "/admin"}; a dynamic parent's is synthetic ({@code "/_1"}). */
@@ -105,6 +111,81 @@ public final class Namespace {
   public Namespace onConnection(ConnectionListener listener) {
     connectionListeners.add(listener);
     return this;
+  }
+
+  // ---------------------------------------------------------------- other servers
+
+  /**
+   * Adds a listener for {@code event} sent by another server of the cluster with
+   * {@code serverSideEmit}; it runs on a worker. When the sender asked for an answer,
+   * {@code ack.send(answer)} sends the first argument back.
+   *
+   * <pre>{@code
+   * server.sockets().onServerSideEmit("hello", (args, ack) -> ack.send("node-" + port));
+   * }</pre>
+   */
+  public Namespace onServerSideEmit(String event, EventListener listener) {
+    java.util.Objects.requireNonNull(listener, "listener");
+    serverSideListeners.computeIfAbsent(event, e -> new CopyOnWriteArrayList<>()).add(listener);
+    return this;
+  }
+
+  /** Sends {@code event} to the other servers of the cluster (arguments through the {@link JsonMapper}). */
+  public void serverSideEmit(String event, Object... args) {
+    ownAdapter("serverSideEmit").serverSideEmit(serverSideData(event, args));
+  }
+
+  /**
+   * Sends {@code event} to the other servers and completes with one answer per server (waiting at
+   * most the adapter's request timeout; {@code timeout(d).serverSideEmitWithAck(...)} sets it).
+   */
+  public CompletableFuture<List<Object>> serverSideEmitWithAck(String event, Object... args) {
+    return serverSideEmitWithAck(null, event, args);
+  }
+
+  CompletableFuture<List<Object>> serverSideEmitWithAck(java.time.Duration timeout, String event, Object[] args) {
+    return ownAdapter("serverSideEmitWithAck").serverSideEmitWithAck(serverSideData(event, args), timeout);
+  }
+
+  /** The number of servers in the cluster, this one included. */
+  public CompletableFuture<Integer> serverCount() {
+    return ownAdapter("serverCount").serverCount();
+  }
+
+  private Adapter ownAdapter(String operation) {
+    if (adapter == null) throw new IllegalStateException(operation + " is not available on a dynamic parent namespace");
+    return adapter;
+  }
+
+  private List<Object> serverSideData(String event, Object[] args) {
+    if (event == null || event.isEmpty()) throw new IllegalArgumentException("event must not be empty");
+    if (args.length > 0 && args[args.length - 1] instanceof AckCallback) {
+      throw new UnsupportedOperationException("use serverSideEmitWithAck for answers");
+    }
+    JsonMapper mapper = server.options().jsonMapper();
+    List<Object> data = new ArrayList<>(args.length + 1);
+    data.add(event);
+    for (Object arg : args) data.add(mapper.toPlain(arg));
+    return data;
+  }
+
+  /** Another server's event: runs its listeners on a worker. */
+  private void dispatchServerSideEmit(List<Object> eventData, java.util.function.Consumer<Object> reply) {
+    if (eventData.isEmpty() || !(eventData.get(0) instanceof String event)) return;
+    List<EventListener> listeners = serverSideListeners.get(event);
+    if (listeners == null || listeners.isEmpty()) return;
+    List<Object> args = Collections.unmodifiableList(new ArrayList<>(eventData.subList(1, eventData.size())));
+    Ack ack = reply == null ? Ack.NONE : new Ack(answer ->
+        reply.accept(answer.length == 0 ? null : server.options().jsonMapper().toPlain(answer[0])));
+    server.workers().execute(() -> {
+      for (EventListener listener : listeners) {
+        try {
+          listener.onEvent(args, ack);
+        } catch (Exception e) {
+          LOG.log(System.Logger.Level.ERROR, "server-side listener for " + event + " on " + name + " failed", e);
+        }
+      }
+    });
   }
 
   // ---------------------------------------------------------------- broadcasting
@@ -243,6 +324,36 @@ public final class Namespace {
     public LocalSocket socket(String id) {
       Socket socket = sockets.get(id);
       return socket == null ? null : socket.local();
+    }
+
+    @Override
+    public long nextAckId() {
+      return Namespace.this.nextAckId();
+    }
+
+    @Override
+    public EngineScheduler scheduler() {
+      return server.scheduler();
+    }
+
+    @Override
+    public Executor workers() {
+      return server.workers();
+    }
+
+    @Override
+    public ConnectionStateRecovery recovery() {
+      return server.options().connectionStateRecovery();
+    }
+
+    @Override
+    public void onServerSideEmit(List<Object> eventData, java.util.function.Consumer<Object> reply) {
+      dispatchServerSideEmit(eventData, reply);
+    }
+
+    @Override
+    public RemoteSocket remoteSocket(SocketDetails details) {
+      return new ClusterRemoteSocket(Namespace.this, details);
     }
   }
 }

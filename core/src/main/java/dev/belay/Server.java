@@ -192,6 +192,27 @@ public final class Server implements AutoCloseable {
     main.disconnectSockets(close);
   }
 
+  /** Listens for {@code event} from other servers of the cluster on the main namespace; see {@link Namespace#onServerSideEmit}. */
+  public Server onServerSideEmit(String event, EventListener listener) {
+    main.onServerSideEmit(event, listener);
+    return this;
+  }
+
+  /** Sends {@code event} to the other servers of the cluster (main namespace). */
+  public void serverSideEmit(String event, Object... args) {
+    main.serverSideEmit(event, args);
+  }
+
+  /** Sends {@code event} to the other servers and completes with their answers (main namespace). */
+  public CompletableFuture<List<Object>> serverSideEmitWithAck(String event, Object... args) {
+    return main.serverSideEmitWithAck(event, args);
+  }
+
+  /** The number of servers in the cluster, this one included. */
+  public CompletableFuture<Integer> serverCount() {
+    return main.serverCount();
+  }
+
   // ---------------------------------------------------------------- lifecycle
 
   /** Starts an HTTP server on all interfaces (port 0 picks a free one). */

@@ -27,6 +27,7 @@ public final class ServerOptions {
   private final Duration ackTimeout;
   private final JsonMapper jsonMapper;
   private final AdapterFactory adapter;
+  private final ConnectionStateRecovery connectionStateRecovery;
 
   private ServerOptions(Builder b) {
     this.engine = b.engine;
@@ -36,6 +37,7 @@ public final class ServerOptions {
     this.ackTimeout = b.ackTimeout;
     this.jsonMapper = b.jsonMapper;
     this.adapter = b.adapter;
+    this.connectionStateRecovery = b.connectionStateRecovery;
   }
 
   public static Builder builder() {
@@ -66,6 +68,9 @@ public final class ServerOptions {
   /** Creates each namespace's {@link dev.belay.adapter.Adapter}. */
   public AdapterFactory adapter() { return adapter; }
 
+  /** Connection state recovery settings, or {@code null} when recovery is off (the default). */
+  public ConnectionStateRecovery connectionStateRecovery() { return connectionStateRecovery; }
+
   /** Builder of {@link ServerOptions}; every setter returns {@code this}. */
   public static final class Builder {
     private EngineOptions engine = EngineOptions.defaults();
@@ -75,6 +80,7 @@ public final class ServerOptions {
     private Duration ackTimeout = Duration.ofSeconds(30);
     private JsonMapper jsonMapper = new GsonJsonMapper();
     private AdapterFactory adapter = InMemoryAdapter::new;
+    private ConnectionStateRecovery connectionStateRecovery;
 
     private Builder() {}
 
@@ -99,6 +105,12 @@ public final class ServerOptions {
     public Builder jsonMapper(JsonMapper mapper) { this.jsonMapper = Objects.requireNonNull(mapper); return this; }
 
     public Builder adapter(AdapterFactory factory) { this.adapter = Objects.requireNonNull(factory); return this; }
+
+    /** Turns connection state recovery on with {@code recovery}'s settings; null turns it off. */
+    public Builder connectionStateRecovery(ConnectionStateRecovery recovery) {
+      this.connectionStateRecovery = recovery;
+      return this;
+    }
 
     public ServerOptions build() {
       return new ServerOptions(this);

@@ -1,11 +1,14 @@
 package dev.belay;
 
+import dev.belay.adapter.BroadcastFlags;
+import dev.belay.adapter.BroadcastOptions;
 import dev.belay.adapter.LocalSocket;
 import dev.belay.engine.Cancellable;
 import dev.belay.engine.TransportRequest;
 import dev.belay.parser.EncodedPacket;
 import dev.belay.parser.SocketEncoder;
 import dev.belay.parser.SocketPacket;
+import dev.belay.parser.SocketPacketType;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -316,8 +319,23 @@ public final class Socket implements RemoteSocket {
       if (ackId != null) failAck(ackId, new IllegalStateException("socket " + id + " is not connected"));
       return;
     }
-    boolean written = client.write(SocketEncoder.encode(SocketPacket.event(namespace.name(), data, ackId)), isVolatile);
+    SocketPacket packet = SocketPacket.event(namespace.name(), data, ackId);
+    if (client.server().options().connectionStateRecovery() != null) {
+      // Through the adapter, to this socket's own room, so that the packet gets an offset and is
+      // kept for replay (an acknowledged one is delivered but not kept).
+      BroadcastFlags flags = BroadcastFlags.NONE.withVolatile(isVolatile);
+      namespace.adapter().broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(), flags));
+      return;
+    }
+    EncodedPacket wire = SocketEncoder.encode(packet);
+    notifyOutgoing(data);
+    boolean written = client.write(wire, isVolatile);
     if (!written && ackId != null && isVolatile) failAck(ackId, new IllegalStateException("volatile emit dropped"));
+  }
+
+  /** Tells outgoing listeners about an event about to be written to this client. */
+  void notifyOutgoing(List<Object> eventData) {
+    // No outgoing listeners yet.
   }
 
   /** Sends an ACK for the client's event {@code ackId}; called by {@link Ack}. */
@@ -506,14 +524,27 @@ public final class Socket implements RemoteSocket {
 
     @Override
     public void write(EncodedPacket packet, boolean isVolatile) {
-      if (state == State.CONNECTED) client.write(packet, isVolatile);
+      if (state != State.CONNECTED) return;
+      notifyOutgoingOf(packet);
+      client.write(packet, isVolatile);
     }
 
     @Override
     public boolean writeWithAck(EncodedPacket packet, long ackId, AckCallback onAck) {
       if (!expectAck(ackId, onAck)) return false;
+      notifyOutgoingOf(packet);
       client.write(packet, false);
       return true;
+    }
+
+    private void notifyOutgoingOf(EncodedPacket packet) {
+      SocketPacket source = packet.source();
+      if (source != null && source.data() instanceof List<?> eventData
+          && (source.type() == SocketPacketType.EVENT || source.type() == SocketPacketType.BINARY_EVENT)) {
+        @SuppressWarnings("unchecked")
+        List<Object> data = (List<Object>) eventData;
+        notifyOutgoing(data);
+      }
     }
 
     @Override

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A clock that moves only when the test says so. */
-final class FakeScheduler implements EngineScheduler {
+public final class FakeScheduler implements EngineScheduler {
   private long now;
   private final List<Task> tasks = new ArrayList<>();
 
@@ -39,7 +39,7 @@ final class FakeScheduler implements EngineScheduler {
   }
 
   /** Moves the clock and runs every task that falls due, in order. */
-  void advance(Duration by) {
+  public void advance(Duration by) {
     long target;
     synchronized (this) {
       target = now + by.toMillis();
@@ -60,7 +60,7 @@ final class FakeScheduler implements EngineScheduler {
   }
 
   /** Tasks scheduled and neither run nor cancelled. */
-  synchronized int pending() {
+  public synchronized int pending() {
     int n = 0;
     for (Task t : tasks) if (!t.cancelled) n++;
     return n;

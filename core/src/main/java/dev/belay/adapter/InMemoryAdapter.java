@@ -1,8 +1,14 @@
 package dev.belay.adapter;
 
 import dev.belay.AckCallback;
+import dev.belay.ConnectionStateRecovery;
 import dev.belay.RemoteSocket;
 import dev.belay.parser.EncodedPacket;
+import dev.belay.parser.SocketEncoder;
+import dev.belay.parser.SocketPacket;
+import dev.belay.parser.SocketPacketType;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -12,29 +18,60 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 
 /**
- * The adapter of a single server: rooms in two maps, broadcasts written straight to the local
- * sockets.
+ * The adapter of a single server: rooms in two maps, broadcasts encoded once and written straight
+ * to the local sockets. With connection state recovery on, it is also session-aware: every EVENT
+ * broadcast without an ack id and not volatile gets an offset appended as its last argument and
+ * is kept in a bounded {@link SessionStore}, and sessions are persisted and restored there.
  *
  * <pre>{@code
  * Adapter adapter = new InMemoryAdapter(namespace);
  * adapter.addAll(socket.id(), Set.of("room-1"));
- * adapter.broadcast(SocketEncoder.encode(packet), new BroadcastOptions(Set.of("room-1"), Set.of(), BroadcastFlags.NONE));
+ * adapter.broadcast(SocketPacket.event("/", List.of("news", "hi"), null),
+ *     new BroadcastOptions(Set.of("room-1"), Set.of(), BroadcastFlags.NONE));
  * }</pre>
  *
- * <p>Threading: both maps are guarded by {@code this}; recipients are chosen under the lock and
- * written to outside it, so a slow client never holds up room changes.
+ * <p>Threading: the room maps, the held packets and the order of the store are guarded by
+ * {@code this}; recipients are chosen (and the packet stored) under the lock and written to
+ * outside it, so a slow client never holds up room changes. A packet is stored before any client
+ * can see its offset.
  */
 public class InMemoryAdapter implements Adapter {
+  private static final System.Logger LOG = System.getLogger(InMemoryAdapter.class.getName());
+  private static final SecureRandom RANDOM = new SecureRandom();
+  /** How long packets are held for a restored socket that never joins (its client went away again). */
+  private static final Duration HOLD_LIMIT = Duration.ofSeconds(30);
+
   private final LocalNamespace namespace;
+  // Null when recovery is off; thread-safe.
+  private final SessionStore store;
+  // Offsets issued here: a random prefix per adapter, then a counter; any thread.
+  private final String offsetPrefix;
+  private final AtomicLong nextOffset = new AtomicLong();
   // room -> socket ids; guarded by this. Values are CompactSets (store what plus/minus return).
   private final Map<String, Set<String>> rooms = new HashMap<>();
   // socket id -> rooms; guarded by this. Values are CompactSets, as above.
   private final Map<String, Set<String>> socketRooms = new HashMap<>();
+  // Restored socket id -> packets broadcast to it since its session was restored, written once it
+  // joins (after its missed packets); null until the first restore. Guarded by this.
+  private Map<String, Held> held;
+
+  /** Packets waiting for a restored socket, in broadcast order, at most maxStoredPackets. */
+  private static final class Held {
+    final List<EncodedPacket> packets = new ArrayList<>();
+    final List<Boolean> volatileFlags = new ArrayList<>();
+  }
 
   public InMemoryAdapter(LocalNamespace namespace) {
     this.namespace = namespace;
+    ConnectionStateRecovery recovery = namespace.recovery();
+    this.store = recovery == null ? null : new SessionStore(recovery, namespace.scheduler());
+    byte[] prefix = new byte[6];
+    RANDOM.nextBytes(prefix);
+    this.offsetPrefix = java.util.HexFormat.of().formatHex(prefix) + "-";
   }
 
   /** The namespace this adapter serves. */
@@ -42,21 +79,34 @@ public class InMemoryAdapter implements Adapter {
     return namespace;
   }
 
+  /** The recovery store, or null when recovery is off. */
+  protected SessionStore sessionStore() {
+    return store;
+  }
+
+  // ---------------------------------------------------------------- rooms
+
   @Override
-  public synchronized void addAll(String socketId, Set<String> newRooms) {
-    Set<String> mine = socketRooms.get(socketId);
-    for (String room : newRooms) {
-      mine = CompactSets.plus(mine, room);
-      rooms.put(room, CompactSets.plus(rooms.get(room), socketId));
+  public void addAll(String socketId, Set<String> newRooms) {
+    Held waiting;
+    synchronized (this) {
+      Set<String> mine = socketRooms.get(socketId);
+      for (String room : newRooms) {
+        mine = CompactSets.plus(mine, room);
+        rooms.put(room, CompactSets.plus(rooms.get(room), socketId));
+      }
+      socketRooms.put(socketId, mine != null ? mine : Set.of()); // known even with no rooms
+      waiting = held == null ? null : held.remove(socketId);
+      // Written under the lock so that no later broadcast overtakes them.
+      if (waiting != null) writeHeld(socketId, waiting);
     }
-    socketRooms.put(socketId, mine != null ? mine : Set.of()); // known even with no rooms, as before
   }
 
   @Override
   public synchronized void del(String socketId, String room) {
     Set<String> mine = socketRooms.get(socketId);
     if (mine != null) {
-      // A socket that left its last room stays known (with no rooms), as it did before.
+      // A socket that left its last room stays known (with no rooms).
       Set<String> left = CompactSets.minus(mine, room);
       socketRooms.put(socketId, left != null ? left : Set.of());
     }
@@ -65,6 +115,7 @@ public class InMemoryAdapter implements Adapter {
 
   @Override
   public synchronized void delAll(String socketId) {
+    if (held != null) held.remove(socketId);
     Set<String> mine = socketRooms.remove(socketId);
     if (mine == null) return;
     for (String room : mine) removeFromRoom(room, socketId);
@@ -107,7 +158,8 @@ public class InMemoryAdapter implements Adapter {
     return ids;
   }
 
-  private List<LocalSocket> selectSockets(BroadcastOptions options) {
+  /** The connected local sockets {@code options} selects. */
+  protected List<LocalSocket> selectSockets(BroadcastOptions options) {
     Set<String> ids;
     synchronized (this) {
       ids = select(options);
@@ -120,21 +172,101 @@ public class InMemoryAdapter implements Adapter {
     return sockets;
   }
 
+  // ---------------------------------------------------------------- broadcasting
+
   @Override
-  public void broadcast(EncodedPacket packet, BroadcastOptions options) {
+  public void broadcast(SocketPacket packet, BroadcastOptions options) {
+    broadcastLocally(packet, options, storable(packet, options) ? newOffset() : null);
+  }
+
+  /**
+   * Whether {@code packet} gets an offset and is stored: recovery is on, and it is an EVENT with
+   * no ack id that is not volatile (an acknowledgement cannot be replayed to another connection).
+   */
+  protected boolean storable(SocketPacket packet, BroadcastOptions options) {
+    return namespace.recovery() != null && packet.type() == SocketPacketType.EVENT && packet.id() == null
+        && !options.flags().isVolatile();
+  }
+
+  /** A new offset, unique to this adapter. */
+  protected String newOffset() {
+    return offsetPrefix + nextOffset.getAndIncrement();
+  }
+
+  /**
+   * Delivers {@code packet} to the local sockets {@code options} selects, encoded once. With an
+   * {@code offset}, appends it to the packet's arguments and stores the packet first (see
+   * {@link #storePacket}).
+   */
+  protected void broadcastLocally(SocketPacket packet, BroadcastOptions options, String offset) {
+    SocketPacket sent = offset == null ? packet : withOffset(packet, offset);
+    EncodedPacket wire = SocketEncoder.encode(sent);
     boolean isVolatile = options.flags().isVolatile();
-    for (LocalSocket socket : selectSockets(options)) socket.write(packet, isVolatile);
+    List<LocalSocket> targets = new ArrayList<>();
+    synchronized (this) {
+      if (offset != null) storePacket(offset, eventData(sent), options);
+      for (String id : select(options)) {
+        Held waiting = held == null ? null : held.get(id);
+        if (waiting != null) {
+          hold(id, waiting, wire, isVolatile);
+          continue;
+        }
+        LocalSocket socket = namespace.socket(id);
+        if (socket != null) targets.add(socket);
+      }
+    }
+    for (LocalSocket socket : targets) socket.write(wire, isVolatile);
+  }
+
+  /**
+   * Stores a packet with its offset for replay; called under the adapter's lock, in delivery
+   * order. The in-memory store by default; a cluster adapter with a shared log (a Redis stream)
+   * may keep nothing here.
+   */
+  protected void storePacket(String offset, List<Object> data, BroadcastOptions options) {
+    if (store != null) store.append(offset, data, options);
+  }
+
+  /** {@code packet} with {@code offset} appended to its event data. */
+  protected static SocketPacket withOffset(SocketPacket packet, String offset) {
+    List<Object> data = new ArrayList<>(eventData(packet).size() + 1);
+    data.addAll(eventData(packet));
+    data.add(offset);
+    return new SocketPacket(packet.type(), packet.namespace(), packet.id(), Collections.unmodifiableList(data), 0);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> eventData(SocketPacket packet) {
+    return (List<Object>) packet.data();
   }
 
   @Override
-  public void broadcastWithAck(EncodedPacket packet, long ackId, BroadcastOptions options, AckRecipients recipients,
-      AckCallback onAck) {
+  public void broadcastWithAck(SocketPacket packet, BroadcastOptions options, IntConsumer clientCountCallback,
+      AckCallback ackCallback) {
+    // Ack ids come from the namespace's counter, shared with the sockets' own emits: no collision.
+    long ackId = namespace.nextAckId();
+    EncodedPacket wire = SocketEncoder.encode(
+        new SocketPacket(packet.type(), packet.namespace(), ackId, packet.data(), 0));
     List<LocalSocket> reached = new ArrayList<>();
     for (LocalSocket socket : selectSockets(options)) {
-      if (socket.writeWithAck(packet, ackId, onAck)) reached.add(socket);
+      if (socket.writeWithAck(wire, ackId, ackCallback)) reached.add(socket);
     }
-    recipients.reached(reached, 0);
+    Long timeout = options.flags().timeout();
+    if (timeout != null && !reached.isEmpty()) {
+      // The caller gives up at the timeout; the recipients' pending entries go then too.
+      namespace.scheduler().schedule(() -> {
+        for (LocalSocket socket : reached) socket.forgetAck(ackId);
+      }, Duration.ofMillis(timeout));
+    }
+    clientCountCallback.accept(reached.size());
   }
+
+  @Override
+  public CompletableFuture<Integer> serverCount() {
+    return CompletableFuture.completedFuture(1);
+  }
+
+  // ---------------------------------------------------------------- sockets
 
   @Override
   public CompletableFuture<List<RemoteSocket>> fetchSockets(BroadcastOptions options) {
@@ -145,7 +277,8 @@ public class InMemoryAdapter implements Adapter {
 
   @Override
   public void addSockets(BroadcastOptions options, Set<String> newRooms) {
-    for (LocalSocket socket : selectSockets(options)) socket.socket().join(newRooms.toArray(String[]::new));
+    String[] joined = newRooms.toArray(String[]::new);
+    for (LocalSocket socket : selectSockets(options)) socket.socket().join(joined);
   }
 
   @Override
@@ -158,5 +291,86 @@ public class InMemoryAdapter implements Adapter {
   @Override
   public void disconnectSockets(BroadcastOptions options, boolean close) {
     for (LocalSocket socket : selectSockets(options)) socket.socket().disconnect(close);
+  }
+
+  // ---------------------------------------------------------------- server-side events
+
+  /** A single server has no other server to tell. */
+  @Override
+  public void serverSideEmit(List<Object> eventData) {}
+
+  /** A single server has no other server to ask: an empty list at once. */
+  @Override
+  public CompletableFuture<List<Object>> serverSideEmitWithAck(List<Object> eventData, Duration timeout) {
+    return CompletableFuture.completedFuture(List.of());
+  }
+
+  // ---------------------------------------------------------------- recovery
+
+  @Override
+  public void persistSession(SessionToPersist session) {
+    if (store != null) store.persist(session);
+  }
+
+  /**
+   * Restores from the in-memory store. On success the socket id is put back in its rooms at once,
+   * atomically with the choice of missed packets, and packets broadcast to it from then on are
+   * held until the restored socket's first join ({@link #addAll}): the socket layer replays the
+   * missed packets, then joins, so nothing is lost or reordered in between.
+   */
+  @Override
+  public CompletableFuture<RestoreResult> restoreSession(String pid, String offset) {
+    if (store == null) return CompletableFuture.completedFuture(RestoreResult.failed(RecoveryFailure.DISABLED));
+    RestoreResult result;
+    synchronized (this) {
+      result = store.restore(pid, offset);
+      if (result.restored()) startHolding(result.session().sid(), result.session().rooms());
+    }
+    return CompletableFuture.completedFuture(result);
+  }
+
+  /**
+   * Puts {@code socketId} in {@code socketRooms} and holds every packet broadcast to it until its
+   * first {@link #addAll}; for adapters that restore sessions from elsewhere (call it before
+   * reading the missed packets, so none falls between). Dropped after a while if the socket never
+   * joins.
+   */
+  protected void startHolding(String socketId, List<String> socketRoomsToRestore) {
+    synchronized (this) {
+      Set<String> mine = socketRooms.get(socketId);
+      for (String room : socketRoomsToRestore) {
+        mine = CompactSets.plus(mine, room);
+        rooms.put(room, CompactSets.plus(rooms.get(room), socketId));
+      }
+      socketRooms.put(socketId, mine != null ? mine : Set.of());
+      if (held == null) held = new HashMap<>();
+      held.put(socketId, new Held());
+    }
+    namespace.scheduler().schedule(() -> {
+      synchronized (this) {
+        if (held == null || !held.containsKey(socketId)) return;
+      }
+      LOG.log(System.Logger.Level.DEBUG, "restored socket {0} never joined: dropped", socketId);
+      delAll(socketId);
+    }, HOLD_LIMIT);
+  }
+
+  /** Adds a packet to a restored socket's held ones; caller holds the lock. */
+  private void hold(String socketId, Held waiting, EncodedPacket wire, boolean isVolatile) {
+    int limit = namespace.recovery() == null ? 10_000 : namespace.recovery().maxStoredPackets();
+    if (waiting.packets.size() >= limit) {
+      LOG.log(System.Logger.Level.DEBUG, "restored socket {0} held too many packets: dropped", socketId);
+      held.remove(socketId);
+      return;
+    }
+    waiting.packets.add(wire);
+    waiting.volatileFlags.add(isVolatile);
+  }
+
+  /** Writes the held packets of a socket that just joined; caller holds the lock. */
+  private void writeHeld(String socketId, Held waiting) {
+    LocalSocket socket = namespace.socket(socketId);
+    if (socket == null) return;
+    for (int i = 0; i < waiting.packets.size(); i++) socket.write(waiting.packets.get(i), waiting.volatileFlags.get(i));
   }
 }

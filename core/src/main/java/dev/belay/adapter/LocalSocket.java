@@ -8,8 +8,12 @@ import dev.belay.parser.EncodedPacket;
  * A socket connected to this server, as an {@link Adapter} sees it.
  *
  * <pre>{@code
- * localSocket.write(SocketEncoder.encode(packet), false);
+ * EncodedPacket wire = SocketEncoder.encode(packet);          // once per broadcast
+ * for (LocalSocket socket : recipients) socket.write(wire, false);
  * }</pre>
+ *
+ * <p>Threading: every method may be called from any thread. Writing an event tells the socket's
+ * outgoing listeners about {@link EncodedPacket#source()} first.
  */
 public interface LocalSocket {
   String id();
@@ -19,11 +23,12 @@ public interface LocalSocket {
 
   /**
    * Registers {@code onAck} for {@code ackId}, then queues {@code packet} (which carries that id).
-   * Returns false, writing nothing, when the socket is no longer connected.
+   * Returns false, writing nothing, when the socket is no longer connected. {@code onAck} later
+   * gets the client's answer, or an error if the socket disconnects first.
    */
   boolean writeWithAck(EncodedPacket packet, long ackId, AckCallback onAck);
 
-  /** Forgets a pending {@code ackId} (its broadcast timed out). */
+  /** Forgets a pending {@code ackId} (its broadcast timed out) without calling back. */
   void forgetAck(long ackId);
 
   /** The socket as application code sees it. */

@@ -1,7 +1,10 @@
 /**
- * Rooms and broadcast delivery behind an SPI: {@link dev.belay.adapter.Adapter}, with the
- * single-server {@link dev.belay.adapter.InMemoryAdapter}. A cluster adapter implements the same
- * interface and publishes each operation to the other nodes.
+ * Rooms, broadcast delivery and everything that spans servers, behind an SPI shaped after
+ * socket.io-adapter: {@link dev.belay.adapter.Adapter}; the single-server
+ * {@link dev.belay.adapter.InMemoryAdapter} (session-aware when connection state recovery is on,
+ * with its bounded {@link dev.belay.adapter.SessionStore}); and the
+ * {@link dev.belay.adapter.ClusterAdapter} template, whose transport publishes
+ * {@link dev.belay.adapter.ClusterMessage}s and {@link dev.belay.adapter.ClusterResponse}s.
  *
  * <pre>{@code
  * ServerOptions options = ServerOptions.builder().adapter(InMemoryAdapter::new).build();

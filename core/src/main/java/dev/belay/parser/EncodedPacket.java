@@ -20,12 +20,24 @@ public final class EncodedPacket {
   private final String text;
   private final List<byte[]> attachments;
   private final List<EnginePacket> messages;
+  // The packet this was encoded from, or null; final.
+  private final SocketPacket source;
 
   /**
    * @param text the packet text, for example {@code 51-["baz",{"_placeholder":true,"num":0}]}
    * @param attachments the binary attachments, in placeholder order
    */
   public EncodedPacket(String text, List<byte[]> attachments) {
+    this(text, attachments, null);
+  }
+
+  /**
+   * @param text the packet text
+   * @param attachments the binary attachments, in placeholder order
+   * @param source the packet this was encoded from (what outgoing listeners are shown), or null
+   */
+  public EncodedPacket(String text, List<byte[]> attachments, SocketPacket source) {
+    this.source = source;
     this.text = Objects.requireNonNull(text, "text");
     this.attachments = attachments.isEmpty() ? List.of() : Collections.unmodifiableList(new ArrayList<>(attachments));
     if (this.attachments.isEmpty()) {
@@ -59,6 +71,11 @@ public final class EncodedPacket {
   /** The Engine.IO messages that carry the packet: the text message, then one binary message per attachment. */
   public List<EnginePacket> messages() {
     return messages;
+  }
+
+  /** The packet this was encoded from, or {@code null} when built from text alone. */
+  public SocketPacket source() {
+    return source;
   }
 
   /** Whether the packet carries binary attachments. */

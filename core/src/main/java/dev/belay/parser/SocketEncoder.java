@@ -42,7 +42,7 @@ public final class SocketEncoder {
     if (!"/".equals(packet.namespace())) out.append(packet.namespace()).append(',');
     if (packet.id() != null) out.append(packet.id().longValue());
     if (json != null) out.append(json);
-    return new EncodedPacket(out.toString(), attachments);
+    return new EncodedPacket(out.toString(), attachments, packet);
   }
 
   private static boolean isDataOptional(SocketPacketType type) {

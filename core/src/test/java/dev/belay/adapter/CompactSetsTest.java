@@ -50,7 +50,7 @@ class CompactSetsTest {
 
   @Test
   void adapterRoomsKeepTheirOrderAndEmptyRoomsDisappear() {
-    InMemoryAdapter adapter = new InMemoryAdapter(null);
+    InMemoryAdapter adapter = new InMemoryAdapter(new FakeNamespace(null));
     adapter.addAll("s1", new LinkedHashSet<>(List.of("s1", "all")));
     adapter.addAll("s2", new LinkedHashSet<>(List.of("s2", "all")));
     for (int i = 0; i < 20; i++) adapter.addAll("s1", Set.of("room" + i));
