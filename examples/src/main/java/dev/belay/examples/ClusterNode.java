@@ -32,6 +32,8 @@ public final class ClusterNode implements AutoCloseable {
   private final RedisClient redis;
   private final Server io;
   private final ExampleHttp http;
+  /** Set by the first close; any thread. */
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private ClusterNode(RedisClient redis, Server io, ExampleHttp http) {
     this.redis = redis;
@@ -115,8 +117,10 @@ public final class ClusterNode implements AutoCloseable {
     return url.substring(0, url.length() - 1);
   }
 
+  /** Stops the node (its clients see the connection close and may recover elsewhere); idempotent. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) return;
     http.close();
     redis.shutdown();
   }
