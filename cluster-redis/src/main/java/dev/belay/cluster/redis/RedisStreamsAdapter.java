@@ -80,6 +80,11 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     return namespace -> new RedisStreamsAdapter(namespace, shared, clusterOptions);
   }
 
+  /** The transport this adapter publishes through (shared by the server's namespaces). */
+  RedisStreamsTransport transport() {
+    return transport;
+  }
+
   /** Subscribes, then announces this node and starts discovering the others. */
   @Override
   public void init() {

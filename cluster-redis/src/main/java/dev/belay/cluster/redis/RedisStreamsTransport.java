@@ -84,6 +84,8 @@ public final class RedisStreamsTransport implements AutoCloseable {
   private volatile boolean running = true;
   /** The id of the last stream entry read, null until the reader has asked Redis where the stream ends; written only by the reader thread. */
   private volatile String lastId;
+  /** Pub/Sub payloads handled so far, decodable or not; written by the dispatch thread, read by tests. */
+  private final java.util.concurrent.atomic.AtomicLong pubSubHandled = new java.util.concurrent.atomic.AtomicLong();
   /** Completed by the reader once it knows where the stream ends; thread-safe. */
   private final CompletableFuture<Void> reading = new CompletableFuture<>();
 
@@ -263,6 +265,19 @@ public final class RedisStreamsTransport implements AutoCloseable {
   }
 
   private void onPubSub(byte[] payload) {
+    try {
+      handlePubSub(payload);
+    } finally {
+      pubSubHandled.incrementAndGet();
+    }
+  }
+
+  /** How many Pub/Sub payloads this transport has handled (for tests that wait for quiet). */
+  long pubSubHandled() {
+    return pubSubHandled.get();
+  }
+
+  private void handlePubSub(byte[] payload) {
     ClusterWireMessage message;
     try {
       message = ClusterWire.fromPubSub(payload);
