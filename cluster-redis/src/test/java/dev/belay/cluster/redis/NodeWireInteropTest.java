@@ -48,6 +48,11 @@ class NodeWireInteropTest {
     }).get(10, TimeUnit.SECONDS);
     transport.reading().get(10, TimeUnit.SECONDS);
     node = NodeClusterNode.start(redis.uri());
+    // the Node adapter subscribes in the background after listening: wait until Redis counts it
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
+    while (transport.serverCount("/").get(10, TimeUnit.SECONDS) < 2) {
+      if (java.time.Instant.now().isAfter(deadline)) throw new AssertionError("the Node node never subscribed");
+    }
   }
 
   @AfterAll
