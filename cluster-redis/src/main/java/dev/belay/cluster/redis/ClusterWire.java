@@ -4,7 +4,6 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.belay.parser.PlainJson;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,10 +144,5 @@ public final class ClusterWire {
   private static Map<String, Object> asMap(Object value, String what) throws ClusterWireException {
     if (value instanceof Map<?, ?> map) return (Map<String, Object>) map;
     throw new ClusterWireException(what + " is not a map: " + value);
-  }
-
-  /** UTF-8 bytes of {@code text}; stream fields travel as UTF-8. */
-  static byte[] utf8(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
   }
 }
