@@ -1,9 +1,13 @@
 package dev.belay.examples;
 
 import dev.belay.Server;
+import dev.belay.ServerOptions;
+import dev.belay.cluster.redis.RedisStreamsAdapter;
+import dev.belay.cluster.redis.RedisStreamsOptions;
 import dev.belay.engine.EngineServer;
 import dev.belay.transport.BelayHandler;
 import dev.belay.transport.BelayUndertow;
+import io.lettuce.core.RedisClient;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.ResponseCodeHandler;
@@ -16,7 +20,8 @@ import java.util.logging.Logger;
  * Entry point of {@code belay-examples.jar}:
  *
  * <pre>
- * java -jar belay-examples.jar chat [--port 8080] [--host 127.0.0.1]
+ * java -jar belay-examples.jar chat [--port 8080] [--host 127.0.0.1] [--redis redis://127.0.0.1:6379]
+ * java -jar belay-examples.jar cluster-node --port 3001 --redis redis://127.0.0.1:6379
  * java -jar belay-examples.jar lab [--port 8080] [--host 127.0.0.1]
  * java -jar belay-examples.jar conformance --port 3000
  * </pre>
@@ -34,17 +39,29 @@ public final class Main {
     String host = stringOption(args, "--host", "127.0.0.1");
     switch (args[0]) {
       case "conformance" -> conformance(host, port);
-      case "chat" -> chat(host, port);
+      case "chat" -> chat(host, port, stringOption(args, "--redis", null));
+      case "cluster-node" -> clusterNode(host, port, stringOption(args, "--redis", "redis://127.0.0.1:6379"));
       case "lab" -> lab(host, port);
       default -> usage();
     }
   }
 
-  private static void chat(String host, int port) {
-    Server io = new Server();
+  /** The chat; with {@code --redis}, one node of a chat cluster on that Redis. */
+  private static void chat(String host, int port, String redisUri) {
+    ServerOptions.Builder options = ServerOptions.builder();
+    if (redisUri != null) {
+      options.adapter(RedisStreamsAdapter.factory(RedisClient.create(redisUri), RedisStreamsOptions.defaults()));
+    }
+    Server io = new Server(options.build());
     new ChatServer(io);
     ExampleHttp http = ExampleHttp.start(io, ChatServer.PAGES, host, port);
-    System.out.println("Belay chat on " + http.url() + " - open it in two browser windows");
+    System.out.println("Belay chat on " + http.url() + (redisUri == null ? "" : " (cluster on " + redisUri + ")")
+        + " - open it in two browser windows");
+  }
+
+  private static void clusterNode(String host, int port, String redisUri) {
+    ClusterNode node = ClusterNode.start(host, port, redisUri);
+    System.out.println("listening on " + node.port());
   }
 
   private static void lab(String host, int port) {
@@ -91,7 +108,7 @@ public final class Main {
   }
 
   private static void usage() {
-    System.err.println("usage: java -jar belay-examples.jar <conformance|chat|lab> [--port N] [--host H]");
+    System.err.println("usage: java -jar belay-examples.jar <conformance|chat|lab|cluster-node> [--port N] [--host H] [--redis URI]");
     System.exit(2);
   }
 }

@@ -1,0 +1,168 @@
+package dev.belay.cluster.redis;
+
+import io.lettuce.core.Range;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps the sessions of disconnected clients in Redis for connection state recovery, with the Node
+ * adapter's keys and encoding ({@code sio:session:<pid>} holding base64 of the MessagePack of
+ * {@code {sid, pid, rooms, data}}, expiring after the recovery window), so a client that
+ * disconnected from a Node node can recover on a Belay node and back. Missed packets are read from
+ * the stream itself: the broadcasts after the client's offset.
+ *
+ * <pre>{@code
+ * store.persist(new StoredSession("sid", "pid", List.of("sid", "room"), Map.of(), List.of()), Duration.ofSeconds(30));
+ * store.restore("/", "pid", "1700000000000-0").thenAccept(found -> found.ifPresent(session -> ...));
+ * }</pre>
+ *
+ * <p>Thread-safe; every call is asynchronous on Lettuce's connection. Restoring consumes the key.
+ */
+public final class RedisSessionStore {
+  /** How many XRANGE calls one restore makes at most, as the Node adapter. */
+  static final int MAX_RANGE_CALLS = 100;
+  /** Entries read per XRANGE call. */
+  static final int RANGE_COUNT = 1000;
+  private static final Pattern OFFSET = Pattern.compile("^[0-9]+-[0-9]+$");
+
+  /**
+   * A session: the socket's id, its private id, rooms and data, and on restore the argument lists
+   * of the event packets it missed, each ending with its stream offset.
+   */
+  public record StoredSession(String sid, String pid, List<String> rooms, Object data, List<List<Object>> missedPackets) {}
+
+  private final StatefulRedisConnection<String, byte[]> connection;
+  private final RedisStreamsOptions options;
+
+  RedisSessionStore(StatefulRedisConnection<String, byte[]> connection, RedisStreamsOptions options) {
+    this.connection = connection;
+    this.options = options;
+  }
+
+  /** A store on {@code transport}'s connection and options. */
+  public static RedisSessionStore on(RedisStreamsTransport transport) {
+    return new RedisSessionStore(transport.commands(), transport.options());
+  }
+
+  /** Encodes a session as the Node adapter stores it: base64 of MessagePack {sid, pid, rooms, data}. */
+  static String encode(StoredSession session) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("sid", session.sid());
+    map.put("pid", session.pid());
+    map.put("rooms", session.rooms());
+    map.put("data", session.data());
+    return Base64.getEncoder().encodeToString(MessagePack.encode(map));
+  }
+
+  /** Decodes a stored session; its missed packets are empty. */
+  static StoredSession decode(String stored) throws ClusterWireException {
+    Object value;
+    try {
+      value = MessagePack.decode(Base64.getDecoder().decode(stored));
+    } catch (IllegalArgumentException e) {
+      throw new ClusterWireException("stored session is not base64", e);
+    }
+    if (!(value instanceof Map<?, ?> map) || !(map.get("sid") instanceof String sid)
+        || !(map.get("pid") instanceof String pid) || !(map.get("rooms") instanceof List<?> rooms)) {
+      throw new ClusterWireException("stored session lacks sid, pid or rooms: " + value);
+    }
+    List<String> roomNames = new ArrayList<>();
+    for (Object room : rooms) roomNames.add(String.valueOf(room));
+    return new StoredSession(sid, pid, List.copyOf(roomNames), map.get("data"), List.of());
+  }
+
+  /** Stores {@code session} under its pid for {@code ttl}. */
+  public CompletableFuture<Void> persist(StoredSession session, Duration ttl) {
+    byte[] value = encode(session).getBytes(StandardCharsets.US_ASCII);
+    return connection.async().set(options.sessionKeyPrefix() + session.pid(), value, SetArgs.Builder.px(ttl.toMillis()))
+        .toCompletableFuture().thenApply(ok -> null);
+  }
+
+  /**
+   * Takes the session {@code pid} of namespace {@code nsp} and the broadcasts it missed after
+   * {@code offset}; empty when the offset is malformed or gone from the stream, or the session
+   * expired or was already taken.
+   */
+  public CompletableFuture<Optional<StoredSession>> restore(String nsp, String pid, String offset) {
+    if (offset == null || !OFFSET.matcher(offset).matches()) return CompletableFuture.completedFuture(Optional.empty());
+    String key = options.sessionKeyPrefix() + pid;
+    return takeKey(key).thenCombine(entryExists(offset), (stored, exists) -> {
+      if (stored == null || !exists) return Optional.<StoredSession>empty();
+      try {
+        return Optional.of(decode(new String(stored, StandardCharsets.US_ASCII)));
+      } catch (ClusterWireException e) {
+        return Optional.<StoredSession>empty();
+      }
+    }).thenCompose(found -> found.isEmpty()
+        ? CompletableFuture.completedFuture(found)
+        : missedAfter(nsp, found.get(), offset, new ArrayList<>(), 0).thenApply(Optional::of));
+  }
+
+  private CompletableFuture<byte[]> takeKey(String key) {
+    return connection.async().getdel(key).toCompletableFuture();
+  }
+
+  private CompletableFuture<Boolean> entryExists(String offset) {
+    return connection.async().xrange(options.streamName(), Range.create(offset, offset)).toCompletableFuture()
+        .thenApply(entries -> !entries.isEmpty());
+  }
+
+  private CompletableFuture<StoredSession> missedAfter(String nsp, StoredSession session, String offset,
+      List<List<Object>> missed, int call) {
+    if (call >= MAX_RANGE_CALLS) return CompletableFuture.completedFuture(withMissed(session, missed));
+    Range<String> after = Range.from(Range.Boundary.excluding(offset), Range.Boundary.unbounded());
+    return connection.async().xrange(options.streamName(), after, io.lettuce.core.Limit.create(0, RANGE_COUNT))
+        .toCompletableFuture().thenCompose(entries -> {
+          if (entries.isEmpty()) return CompletableFuture.completedFuture(withMissed(session, missed));
+          String last = offset;
+          for (StreamMessage<String, byte[]> entry : entries) {
+            collect(nsp, session, entry, missed);
+            last = entry.getId();
+          }
+          if (entries.size() < RANGE_COUNT) return CompletableFuture.completedFuture(withMissed(session, missed));
+          return missedAfter(nsp, session, last, missed, call + 1);
+        });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void collect(String nsp, StoredSession session, StreamMessage<String, byte[]> entry,
+      List<List<Object>> missed) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    entry.getBody().forEach((k, v) -> fields.put(k, new String(v, StandardCharsets.UTF_8)));
+    if (!nsp.equals(fields.get("nsp")) || !"3".equals(fields.get("type"))) return;
+    try {
+      ClusterWireMessage message = ClusterWire.fromStreamFields(fields);
+      Map<String, Object> opts = (Map<String, Object>) message.data().get("opts");
+      Map<String, Object> packet = (Map<String, Object>) message.data().get("packet");
+      if (!(packet.get("data") instanceof List<?> args) || !shouldInclude(session.rooms(), opts)) return;
+      List<Object> withOffset = new ArrayList<>(args);
+      withOffset.add(entry.getId());
+      missed.add(withOffset);
+    } catch (ClusterWireException | ClassCastException | NullPointerException e) {
+      // not a broadcast this store can read: the Node adapter would fail on it too; skip it
+    }
+  }
+
+  private static boolean shouldInclude(List<String> sessionRooms, Map<String, Object> opts) {
+    List<?> rooms = (List<?>) opts.getOrDefault("rooms", List.of());
+    List<?> except = (List<?>) opts.getOrDefault("except", List.of());
+    boolean included = rooms.isEmpty() || sessionRooms.stream().anyMatch(rooms::contains);
+    boolean excluded = sessionRooms.stream().anyMatch(except::contains);
+    return included && !excluded;
+  }
+
+  private static StoredSession withMissed(StoredSession session, List<List<Object>> missed) {
+    return new StoredSession(session.sid(), session.pid(), session.rooms(), session.data(), List.copyOf(missed));
+  }
+}

@@ -1,0 +1,90 @@
+package dev.belay.cluster.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.belay.cluster.redis.RedisSessionStore.StoredSession;
+import dev.belay.cluster.redis.testing.RedisServer;
+import io.lettuce.core.RedisClient;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Sessions for recovery, in the Node adapter's encoding, stored in and restored from a real Redis. */
+class RedisSessionStoreTest {
+  private static RedisServer redis;
+  private static RedisClient client;
+  private static RedisStreamsTransport transport;
+  private static RedisSessionStore store;
+
+  @BeforeAll
+  static void start() {
+    redis = RedisServer.start();
+    client = RedisClient.create(redis.uri());
+    transport = new RedisStreamsTransport(client, RedisStreamsOptions.defaults());
+    store = RedisSessionStore.on(transport);
+  }
+
+  @AfterAll
+  static void stop() {
+    transport.close();
+    client.shutdown();
+    redis.close();
+  }
+
+  private static Map<String, Object> map(Object... keysAndValues) {
+    Map<String, Object> map = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    return map;
+  }
+
+  private static String broadcast(String event, List<String> rooms, List<String> except) throws Exception {
+    return transport.publish(new ClusterWireMessage("aaaaaaaaaaaaaaaa", "/", 3, map(
+        "packet", map("type", 2, "data", List.of(event)),
+        "opts", map("rooms", rooms, "except", except, "flags", map())))).get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void sessionWrittenByNodeDecodes() throws Exception {
+    // base64 of @msgpack/msgpack's encode({sid: "s1", pid: "p1", rooms: ["s1", "r"], data: {n: 1}})
+    String node = "hKNzaWSiczGjcGlkonAxpXJvb21zkqJzMaFypGRhdGGBoW4B";
+    StoredSession session = RedisSessionStore.decode(node);
+    assertEquals(new StoredSession("s1", "p1", List.of("s1", "r"), map("n", 1L), List.of()), session);
+    assertEquals(node, RedisSessionStore.encode(session));
+    assertThrows(ClusterWireException.class, () -> RedisSessionStore.decode("%%"));
+    assertThrows(ClusterWireException.class, () -> RedisSessionStore.decode("gaNzaWSiczE=")); // {sid: "s1"} only
+  }
+
+  @Test
+  void restoreReturnsTheBroadcastsMissedInTheSessionsRooms() throws Exception {
+    String offset = broadcast("before", List.of(), List.of());
+    store.persist(new StoredSession("sid1", "pid1", List.of("sid1", "r"), map("name", "ann"), List.of()),
+        Duration.ofSeconds(30)).get(10, TimeUnit.SECONDS);
+    String toAll = broadcast("to-all", List.of(), List.of());
+    broadcast("to-other-room", List.of("other"), List.of());
+    String toRoom = broadcast("to-r", List.of("r"), List.of());
+    broadcast("except-r", List.of(), List.of("r"));
+
+    StoredSession restored = store.restore("/", "pid1", offset).get(10, TimeUnit.SECONDS).orElseThrow();
+    assertEquals("sid1", restored.sid());
+    assertEquals(map("name", "ann"), restored.data());
+    assertEquals(List.of(List.of("to-all", toAll), List.of("to-r", toRoom)), restored.missedPackets());
+    assertTrue(store.restore("/", "pid1", offset).get(10, TimeUnit.SECONDS).isEmpty(), "a session is restored once");
+  }
+
+  @Test
+  void unknownOffsetOrSessionRestoresNothing() throws Exception {
+    String offset = broadcast("x", List.of(), List.of());
+    store.persist(new StoredSession("sid2", "pid2", List.of("sid2"), null, List.of()), Duration.ofSeconds(30))
+        .get(10, TimeUnit.SECONDS);
+    assertTrue(store.restore("/", "pid2", "not-an-offset").get(10, TimeUnit.SECONDS).isEmpty());
+    assertTrue(store.restore("/", "pid2", "1-1").get(10, TimeUnit.SECONDS).isEmpty());
+    assertTrue(store.restore("/", "nobody", offset).get(10, TimeUnit.SECONDS).isEmpty());
+  }
+}
