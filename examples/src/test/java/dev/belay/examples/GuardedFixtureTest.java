@@ -3,6 +3,7 @@ package dev.belay.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.belay.testing.TextMessages;
 import io.undertow.Undertow;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -12,10 +13,7 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.util.Iterator;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -76,30 +74,7 @@ class GuardedFixtureTest {
     throw new AssertionError("the stream ended without an event");
   }
 
-  /** A WebSocket that collects its text messages. */
-  private static final class Texts implements WebSocket.Listener {
-    final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
-    private final StringBuilder text = new StringBuilder();
-
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      text.append(data);
-      if (last) {
-        texts.add(text.toString());
-        text.setLength(0);
-      }
-      ws.request(1);
-      return null;
-    }
-
-    String next() throws InterruptedException {
-      String t = texts.poll(30, TimeUnit.SECONDS);
-      if (t == null) throw new AssertionError("no message within 30 s");
-      return t;
-    }
-  }
-
-  private WebSocket webSocket(String origin, Texts listener) throws Exception {
+  private WebSocket webSocket(String origin, TextMessages listener) throws Exception {
     WebSocket.Builder b = http.newWebSocketBuilder();
     if (origin != null) b.header("Origin", origin);
     return b.buildAsync(URI.create("ws://" + base + "?EIO=4&transport=websocket"), listener).get(30, TimeUnit.SECONDS);
@@ -118,7 +93,7 @@ class GuardedFixtureTest {
     for (String origin : new String[] {GOOD, null}) {
       assertTrue(pollingOpen(origin).startsWith("0{\"sid\":"), "polling from " + origin);
       assertTrue(sseOpen(origin).startsWith("0{\"sid\":"), "sse from " + origin);
-      Texts ws = new Texts();
+      TextMessages ws = new TextMessages();
       WebSocket socket = webSocket(origin, ws);
       assertTrue(ws.next().startsWith("0{\"sid\":"), "websocket from " + origin);
       socket.abort();
@@ -133,7 +108,7 @@ class GuardedFixtureTest {
       assertEquals("{\"code\":4,\"message\":\"Forbidden\"}", r.body(), transport);
     }
     try {
-      webSocket(EVIL, new Texts());
+      webSocket(EVIL, new TextMessages());
       throw new AssertionError("the WebSocket handshake from " + EVIL + " was accepted");
     } catch (ExecutionException e) {
       assertTrue(e.getCause() instanceof WebSocketHandshakeException, e.toString());
@@ -143,7 +118,7 @@ class GuardedFixtureTest {
 
   @Test
   void messageIsEchoedAsMessageBackWithTheSameArguments() throws Exception {
-    Texts ws = new Texts();
+    TextMessages ws = new TextMessages();
     WebSocket socket = webSocket(GOOD, ws);
     assertTrue(ws.next().startsWith("0{"));
     socket.sendText("40", true).get(30, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package dev.belay.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.belay.testing.TextMessages;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -85,23 +86,6 @@ class SlowReaderTest {
     }
   }
 
-  /** A client that reads everything. */
-  private static final class Reader implements WebSocket.Listener {
-    final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
-    private final StringBuilder text = new StringBuilder();
-
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      text.append(data);
-      if (last) {
-        texts.add(text.toString());
-        text.setLength(0);
-      }
-      ws.request(1);
-      return null;
-    }
-  }
-
   @Test
   void aClientThatStopsReadingIsClosedAtTheByteBoundAndTheServerKeepsServing() throws Exception {
     int port = startChild();
@@ -129,13 +113,13 @@ class SlowReaderTest {
         "after " + sent + " messages of " + MESSAGE_CHARS + " characters; stderr " + stderr);
     socket.abort();
 
-    Reader fresh = new Reader();
+    TextMessages fresh = new TextMessages();
     WebSocket second = http.newWebSocketBuilder().buildAsync(URI.create(url), fresh).get(30, TimeUnit.SECONDS);
-    assertTrue(fresh.texts.poll(30, TimeUnit.SECONDS).startsWith("0{\"sid\":"));
+    assertTrue(fresh.next().startsWith("0{\"sid\":"));
     second.sendText("40", true).get(30, TimeUnit.SECONDS);
-    assertTrue(fresh.texts.poll(30, TimeUnit.SECONDS).startsWith("40{\"sid\":"));
+    assertTrue(fresh.next().startsWith("40{\"sid\":"));
     second.sendText("42[\"message\",\"still here\",1]", true).get(30, TimeUnit.SECONDS);
-    assertEquals("42[\"message-back\",\"still here\",1]", fresh.texts.poll(30, TimeUnit.SECONDS));
+    assertEquals("42[\"message-back\",\"still here\",1]", fresh.next());
     second.abort();
 
     assertTrue(child.isAlive(), "the server process is alive");
