@@ -12,7 +12,7 @@ import java.util.Set;
  * usually hold: a socket is in a few rooms (its own id, one or two more) and most rooms hold one
  * socket (the socket's own room). Up to {@link #SMALL} elements a set is an immutable array (a
  * LinkedHashSet of one costs about 190 bytes, this about 40); beyond, a LinkedHashSet changed in
- * place. So at 10,000 sockets the rooms cost kilobytes, not megabytes (issue 7's idle-heap bar).
+ * place. So at 10,000 sockets the rooms cost kilobytes, not megabytes, which keeps an idle client small.
  *
  * <p>Threading: none of its own; the adapter calls it under its lock, and stores what
  * {@link #plus} and {@link #minus} return.
