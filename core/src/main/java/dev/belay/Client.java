@@ -1,5 +1,7 @@
 package dev.belay;
 
+import dev.belay.adapter.RecoveryFailure;
+import dev.belay.adapter.RestoreResult;
 import dev.belay.engine.Cancellable;
 import dev.belay.engine.CloseReason;
 import dev.belay.engine.EngineSocket;
@@ -197,11 +199,32 @@ final class Client {
       write(SocketEncoder.encode(SocketPacket.connectError(name, "Invalid namespace", null)), false);
       return;
     }
-    // Connection state recovery would go here: with recovery on, look up auth's pid and offset,
-    // restore the old socket's id, rooms and data, and replay what it missed.
     if (connecting == null) connecting = new HashSet<>(4);
     connecting.add(name);
-    Socket socket = new Socket(namespace, this, auth.isEmpty() ? Map.of() : new LinkedHashMap<>(auth));
+    ConnectionStateRecovery recovery = server.options().connectionStateRecovery();
+    // As Socket.IO: a client asks to recover with both its private id and the offset of the last
+    // packet it got (one that got none has nothing to resume from).
+    if (recovery != null && auth.get("pid") instanceof String pid && auth.get("offset") instanceof String offset) {
+      namespace.adapter().restoreSession(pid, offset).whenComplete((result, error) -> runOnLane(() -> {
+        RestoreResult outcome = result != null ? result : RestoreResult.failed(RecoveryFailure.UNKNOWN);
+        if (error != null) LOG.log(System.Logger.Level.WARNING, "restoring a session failed", error);
+        createSocket(namespace, auth, outcome, recovery);
+      }));
+      return;
+    }
+    createSocket(namespace, auth, null, recovery);
+  }
+
+  /** Lane. Makes the socket (restored, or fresh with the reason recovery failed) and runs middleware. */
+  private void createSocket(Namespace namespace, Map<String, Object> auth, RestoreResult restore,
+      ConnectionStateRecovery recovery) {
+    Map<String, Object> authCopy = auth.isEmpty() ? Map.of() : new LinkedHashMap<>(auth);
+    Socket socket = restore == null ? new Socket(namespace, this, authCopy)
+        : new Socket(namespace, this, authCopy, restore.session(), restore.failure());
+    if (socket.recovered() && recovery.skipMiddlewares()) {
+      finishConnect(namespace, socket, null);
+      return;
+    }
     // A middleware that calls next before returning finishes here, in this task, so a packet that
     // follows the CONNECT finds the socket; one that finishes later (any thread) is queued.
     namespace.runMiddlewares(socket, error -> runOnLane(() -> finishConnect(namespace, socket, error)));
@@ -210,8 +233,12 @@ final class Client {
   private void finishConnect(Namespace namespace, Socket socket, Exception error) {
     connecting.remove(namespace.name());
     if (connecting.isEmpty()) connecting = null;
-    if (!isOpen()) return;
+    if (!isOpen()) {
+      socket.abandonRestore(true); // its client left again: it may come back once more
+      return;
+    }
     if (error != null) {
+      socket.abandonRestore(false);
       Object data = error instanceof ConnectError ce && ce.data() != null
           ? server.options().jsonMapper().toPlain(ce.data()) : null;
       String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();

@@ -42,6 +42,18 @@ public enum DisconnectReason {
     return text;
   }
 
+  /**
+   * Whether a socket that left for this reason keeps its session for connection state recovery:
+   * the connection was lost or closed under it (as Socket.IO decides), not ended on purpose by the
+   * client or the application, and not closed for bad input.
+   */
+  public boolean recoverable() {
+    return switch (this) {
+      case TRANSPORT_CLOSE, TRANSPORT_ERROR, PING_TIMEOUT, FORCED_CLOSE, SERVER_SHUTTING_DOWN, FORCED_SERVER_CLOSE -> true;
+      case PARSE_ERROR, CLIENT_NAMESPACE_DISCONNECT, SERVER_NAMESPACE_DISCONNECT -> false;
+    };
+  }
+
   /** The reason a socket gets when its engine session closes for {@code reason}. */
   public static DisconnectReason of(CloseReason reason) {
     return switch (reason) {

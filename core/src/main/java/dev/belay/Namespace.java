@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -35,6 +38,8 @@ import java.util.function.Predicate;
  */
 public final class Namespace {
   private static final System.Logger LOG = System.getLogger(Namespace.class.getName());
+  /** How many disconnected sessions' acknowledgement answers a namespace keeps at most. */
+  private static final int MAX_KEPT_REPLIES = 100_000;
 
   private final Server server;
   private final String name;
@@ -56,6 +61,10 @@ public final class Namespace {
   // Ack ids of this namespace, shared by socket emits and broadcasts (as in Socket.IO) so that a
   // broadcast's id never collides with one a socket already waits for; any thread.
   private final java.util.concurrent.atomic.AtomicLong nextAckId = new java.util.concurrent.atomic.AtomicLong();
+  // pid -> the answers a disconnected socket gave, for the socket restored in its place; null when
+  // recovery is off. Bounded in time (maxDisconnectionDuration, on the server's clock) and count;
+  // thread-safe.
+  private final Cache<String, AckReplies> keptReplies;
 
   Namespace(Server server, String name, Namespace parent, Predicate<String> childMatcher) {
     this.server = server;
@@ -64,6 +73,13 @@ public final class Namespace {
     this.childMatcher = childMatcher;
     this.adapter = childMatcher != null ? null : server.options().adapter().create(new LocalView());
     if (adapter != null) adapter.init();
+    ConnectionStateRecovery recovery = server.options().connectionStateRecovery();
+    this.keptReplies = recovery == null || childMatcher != null ? null : Caffeine.newBuilder()
+        .ticker(() -> TimeUnit.MILLISECONDS.toNanos(server.scheduler().nowMillis()))
+        .executor(Runnable::run)
+        .expireAfterWrite(recovery.maxDisconnectionDuration())
+        .maximumSize(MAX_KEPT_REPLIES)
+        .build();
   }
 
   /** The name, for example {@code "/admin"}; a dynamic parent's is synthetic ({@code "/_1"}). */
@@ -302,6 +318,16 @@ public final class Namespace {
     } catch (Exception e) {
       LOG.log(System.Logger.Level.WARNING, "adapter of " + name + " failed to close", e);
     }
+  }
+
+  /** Keeps a disconnected socket's answers for the socket that may be restored under {@code pid}. */
+  void keepAckReplies(String pid, AckReplies replies) {
+    if (keptReplies != null) keptReplies.put(pid, replies);
+  }
+
+  /** Takes back the answers kept under {@code pid}, or null. */
+  AckReplies takeAckReplies(String pid) {
+    return keptReplies == null ? null : keptReplies.asMap().remove(pid);
   }
 
   void removeSocket(Socket socket) {

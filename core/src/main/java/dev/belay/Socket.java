@@ -3,6 +3,9 @@ package dev.belay;
 import dev.belay.adapter.BroadcastFlags;
 import dev.belay.adapter.BroadcastOptions;
 import dev.belay.adapter.LocalSocket;
+import dev.belay.adapter.RecoveryFailure;
+import dev.belay.adapter.Session;
+import dev.belay.adapter.SessionToPersist;
 import dev.belay.engine.Cancellable;
 import dev.belay.engine.TransportRequest;
 import dev.belay.parser.EncodedPacket;
@@ -50,7 +53,19 @@ public final class Socket implements RemoteSocket {
 
   private enum State { CONNECTING, CONNECTED, DISCONNECTED }
 
-  private final String id = newId();
+  private final String id;
+  // The private session id a client recovers this socket with (null when recovery is off); final.
+  private final String pid;
+  // Whether this socket took back a disconnected socket's id, rooms and data; final.
+  private final boolean recovered;
+  // Why the client's attempt to recover failed, or null (no attempt, or it succeeded); final.
+  private final RecoveryFailure recoveryFailure;
+  // The restored session's missed packets, sent right after CONNECT, then null; confined to the lane.
+  private List<List<Object>> missedPackets;
+  // Answers to the client's acknowledged events, kept with recovery on so that an event re-sent
+  // after a reconnection is answered again rather than handled twice; created on the first one
+  // (under this socket's monitor) or taken over from the restored session, then any thread.
+  private volatile AckReplies replies;
   private final Namespace namespace;
   private final Client client;
   // The CONNECT packet's auth payload (unmodifiable); final. The Handshake is built from it, the
@@ -72,9 +87,41 @@ public final class Socket implements RemoteSocket {
   private volatile State state = State.CONNECTING;
 
   Socket(Namespace namespace, Client client, Map<String, Object> auth) {
+    this(namespace, client, auth, null, null);
+  }
+
+  /**
+   * A socket that takes back {@code restored} (its id, private id, data and missed packets; the
+   * adapter already put it back in its rooms), or a fresh one, told {@code failure} when its
+   * client asked to recover and could not.
+   */
+  Socket(Namespace namespace, Client client, Map<String, Object> auth, Session restored, RecoveryFailure failure) {
     this.namespace = namespace;
     this.client = client;
     this.auth = auth.isEmpty() ? Map.of() : Collections.unmodifiableMap(auth);
+    boolean recovery = client.server().options().connectionStateRecovery() != null;
+    this.recovered = restored != null;
+    this.recoveryFailure = restored == null ? failure : null;
+    if (restored != null) {
+      this.id = restored.sid();
+      this.pid = restored.pid();
+      if (!restored.data().isEmpty()) data().putAll(withoutNulls(restored.data()));
+      this.missedPackets = restored.missedPackets();
+      AckReplies previous = namespace.takeAckReplies(pid);
+      if (previous != null) {
+        previous.moveTo(this);
+        this.replies = previous;
+      }
+    } else {
+      this.id = newId();
+      this.pid = recovery ? newId() : null;
+    }
+  }
+
+  private static Map<String, Object> withoutNulls(Map<String, Object> data) {
+    Map<String, Object> copy = new java.util.LinkedHashMap<>(data);
+    copy.values().removeIf(Objects::isNull);
+    return copy;
   }
 
   private static String newId() {
@@ -148,6 +195,32 @@ public final class Socket implements RemoteSocket {
 
   public boolean connected() {
     return state == State.CONNECTED;
+  }
+
+  /**
+   * Whether this socket is a disconnected one taken back by its client (connection state
+   * recovery): same id, rooms and data, and the packets it missed were sent again first.
+   *
+   * <pre>{@code
+   * server.on("connection", socket -> {
+   *   if (!socket.recovered()) socket.emit("welcome", Map.of("id", socket.id()));
+   * });
+   * }</pre>
+   */
+  public boolean recovered() {
+    return recovered;
+  }
+
+  /**
+   * Why this socket's client could not recover its previous session (the gap signal: what it
+   * missed is lost), or null when it did not try or recovered.
+   *
+   * <pre>{@code
+   * if (socket.recoveryFailure() != null) socket.emit("resync", socket.recoveryFailure().name());
+   * }</pre>
+   */
+  public RecoveryFailure recoveryFailure() {
+    return recoveryFailure;
   }
 
   /** The rooms this socket is in, its own id included; empty once disconnected. */
@@ -384,16 +457,16 @@ public final class Socket implements RemoteSocket {
       ackId = namespace.nextAckId();
       registerAck(ackId, callback, timeout == null ? client.server().options().ackTimeout() : timeout);
     }
-    if (state != State.CONNECTED) {
-      if (ackId != null) failAck(ackId, new IllegalStateException("socket " + id + " is not connected"));
-      return;
-    }
     SocketPacket packet = SocketPacket.event(namespace.name(), data, ackId);
-    if (client.server().options().connectionStateRecovery() != null) {
+    if (ackId == null && client.server().options().connectionStateRecovery() != null) {
       // Through the adapter, to this socket's own room, so that the packet gets an offset and is
-      // kept for replay (an acknowledged one is delivered but not kept).
+      // kept for replay; also while the socket is away, so that its client gets it on recovery.
       BroadcastFlags flags = BroadcastFlags.NONE.withVolatile(isVolatile);
       namespace.adapter().broadcast(packet, new BroadcastOptions(Set.of(id), Set.of(), flags));
+      return;
+    }
+    if (state != State.CONNECTED) {
+      if (ackId != null) failAck(ackId, new IllegalStateException("socket " + id + " is not connected"));
       return;
     }
     EncodedPacket wire = SocketEncoder.encode(packet);
@@ -402,13 +475,36 @@ public final class Socket implements RemoteSocket {
     if (!written && ackId != null && isVolatile) failAck(ackId, new IllegalStateException("volatile emit dropped"));
   }
 
-  /** Sends an ACK for the client's event {@code ackId}; called by {@link Ack}. */
+  /**
+   * Sends an ACK for the client's event {@code ackId}; called by {@link Ack}. With recovery on the
+   * answer is kept, and goes to the socket restored in this one's place if the client came back.
+   */
   void sendAck(long ackId, Object[] args) {
-    if (state != State.CONNECTED) return;
     JsonMapper mapper = mapper();
     List<Object> data = new ArrayList<>(args.length);
     for (Object arg : args) data.add(mapper.toPlain(arg));
+    AckReplies kept = replies;
+    if (kept == null) {
+      writeAck(ackId, data);
+      return;
+    }
+    kept.answered(ackId, data);
+    kept.current().writeAck(ackId, data);
+  }
+
+  private void writeAck(long ackId, List<?> data) {
+    if (state != State.CONNECTED) return;
     client.write(SocketEncoder.encode(SocketPacket.ack(namespace.name(), data, ackId)), false);
+  }
+
+  /** The answers kept for this session, created on first use. */
+  private AckReplies replies() {
+    AckReplies r = replies;
+    if (r != null) return r;
+    synchronized (this) {
+      if (replies == null) replies = new AckReplies(this);
+      return replies;
+    }
   }
 
   private void registerAck(long ackId, AckCallback callback, Duration timeout) {
@@ -477,6 +573,16 @@ public final class Socket implements RemoteSocket {
   private void onEvent(SocketPacket packet) {
     @SuppressWarnings("unchecked")
     List<Object> event = (List<Object>) packet.data(); // the decoder's own list: no copy needed
+    if (packet.id() != null && pid != null) {
+      // A client that re-sends an acknowledged event after a reconnection (same ack id) is answered
+      // again, not handled twice; one still being handled gets its answer when it is ready.
+      Object seen = replies().begin(packet.id());
+      if (seen == AckReplies.RUNNING) return;
+      if (seen != null) {
+        writeAck(packet.id(), (List<?>) seen);
+        return;
+      }
+    }
     Ack ack = packet.id() == null ? Ack.NONE : new Ack(this, packet.id());
     List<PacketMiddleware> middlewares = listeners.middlewares();
     if (middlewares.isEmpty()) {
@@ -497,11 +603,46 @@ public final class Socket implements RemoteSocket {
 
   // ---------------------------------------------------------------- lifecycle (lane)
 
-  /** Called by the namespace once every middleware passed. */
+  /**
+   * Called by the namespace once every middleware passed (or was skipped for a restored socket).
+   * A restored socket sends CONNECT, then the packets it missed, then joins its own room: the
+   * adapter held every broadcast to it since the restore and releases them at that join, so the
+   * client sees them all once, in order.
+   */
   void onConnected() {
     state = State.CONNECTED;
+    Map<String, Object> reply = Map.of("sid", id);
+    if (pid != null) {
+      reply = new java.util.LinkedHashMap<>(reply); // {"sid","pid"}, in Socket.IO's order
+      reply.put("pid", pid);
+    }
+    if (!recovered) join(id);
+    client.write(SocketEncoder.encode(SocketPacket.connect(namespace.name(), reply)), false);
+    if (!recovered) return;
+    for (List<Object> missed : missedPackets) {
+      notifyOutgoing(missed);
+      client.write(SocketEncoder.encode(SocketPacket.event(namespace.name(), missed, null)), false);
+    }
+    missedPackets = null;
     join(id);
-    client.write(SocketEncoder.encode(SocketPacket.connect(namespace.name(), Map.of("sid", id))), false);
+  }
+
+  /**
+   * A restored socket that will not connect after all (refused by middleware, or its client left
+   * again first): with {@code keep}, its session is stored again for a later attempt; either way
+   * the adapter stops holding packets for it.
+   */
+  void abandonRestore(boolean keep) {
+    if (!recovered) return;
+    List<String> rooms = List.copyOf(rooms());
+    namespace.adapter().delAll(id);
+    if (keep) persist(rooms, data == null ? Map.of() : Map.copyOf(data));
+  }
+
+  private void persist(List<String> rooms, Map<String, Object> snapshot) {
+    namespace.adapter().persistSession(new SessionToPersist(id, pid, rooms, snapshot));
+    AckReplies kept = replies;
+    if (kept != null) namespace.keepAckReplies(pid, kept);
   }
 
   /**
@@ -528,9 +669,14 @@ public final class Socket implements RemoteSocket {
     if (state != State.CONNECTED) return;
     listeners.fireDisconnecting(reason);
     state = State.DISCONNECTED;
+    boolean keep = pid != null && reason.recoverable();
+    List<String> lastRooms = keep ? List.copyOf(rooms()) : null;
     namespace.adapter().delAll(id);
     namespace.removeSocket(this);
     client.remove(this);
+    // Stored only once this socket is out of its rooms and its namespace, so that a client quick
+    // to come back never has its restored rooms taken away by this departure.
+    if (keep) persist(lastRooms, data == null ? Map.of() : Map.copyOf(data));
     Map<Long, PendingAck> acks = pendingAcks;
     if (acks != null) {
       for (Long ackId : new ArrayList<>(acks.keySet())) {

@@ -79,8 +79,8 @@ public class InMemoryAdapter implements Adapter {
     return namespace;
   }
 
-  /** The recovery store, or null when recovery is off. */
-  protected SessionStore sessionStore() {
+  /** The recovery store (to watch its size: {@code storedPackets()}), or null when recovery is off. */
+  public SessionStore sessionStore() {
     return store;
   }
 
