@@ -205,14 +205,30 @@ final class Client {
     // As Socket.IO: a client asks to recover with both its private id and the offset of the last
     // packet it got (one that got none has nothing to resume from).
     if (recovery != null && auth.get("pid") instanceof String pid && auth.get("offset") instanceof String offset) {
-      namespace.adapter().restoreSession(pid, offset).whenComplete((result, error) -> runOnLane(() -> {
-        RestoreResult outcome = result != null ? result : RestoreResult.failed(RecoveryFailure.UNKNOWN);
-        if (error != null) LOG.log(System.Logger.Level.WARNING, "restoring a session failed", error);
-        createSocket(namespace, auth, outcome, recovery);
-      }));
+      Socket stale = namespace.socketByPid(pid);
+      if (stale != null && stale.client() != this) {
+        stale.handOver(() -> runOnLane(() -> restore(namespace, auth, pid, offset, recovery)));
+      } else {
+        restore(namespace, auth, pid, offset, recovery);
+      }
       return;
     }
     createSocket(namespace, auth, null, recovery);
+  }
+
+  /** Lane. Asks the adapter for the session {@code pid} stood for, then makes the socket. */
+  private void restore(Namespace namespace, Map<String, Object> auth, String pid, String offset,
+      ConnectionStateRecovery recovery) {
+    namespace.adapter().restoreSession(pid, offset).whenComplete((result, error) -> runOnLane(() -> {
+      RestoreResult outcome = result != null ? result : RestoreResult.failed(RecoveryFailure.UNKNOWN);
+      if (error != null) LOG.log(System.Logger.Level.WARNING, "restoring a session failed", error);
+      createSocket(namespace, auth, outcome, recovery);
+    }));
+  }
+
+  /** Lane. Closes the connection when its last socket was handed over to another connection. */
+  void closeIfUnused() {
+    if (sockets.isEmpty() && connecting == null) close();
   }
 
   /** Lane. Makes the socket (restored, or fresh with the reason recovery failed) and runs middleware. */

@@ -65,6 +65,8 @@ public final class Namespace {
   // recovery is off. Bounded in time (maxDisconnectionDuration, on the server's clock) and count;
   // thread-safe.
   private final Cache<String, AckReplies> keptReplies;
+  // pid -> connected socket, with recovery on (else null); written on client lanes, read anywhere.
+  private final Map<String, Socket> socketsByPid;
 
   Namespace(Server server, String name, Namespace parent, Predicate<String> childMatcher) {
     this.server = server;
@@ -80,6 +82,7 @@ public final class Namespace {
         .expireAfterWrite(recovery.maxDisconnectionDuration())
         .maximumSize(MAX_KEPT_REPLIES)
         .build();
+    this.socketsByPid = keptReplies == null ? null : new ConcurrentHashMap<>();
   }
 
   /** The name, for example {@code "/admin"}; a dynamic parent's is synthetic ({@code "/_1"}). */
@@ -295,6 +298,7 @@ public final class Namespace {
   /** The socket passed every middleware: it joins, is told its id, and listeners hear of it. */
   void addSocket(Socket socket) {
     sockets.put(socket.id(), socket);
+    if (socketsByPid != null && socket.pid() != null) socketsByPid.put(socket.pid(), socket);
     socket.onConnected();
     notifyConnection(socket);
     if (parent != null) parent.notifyConnection(socket);
@@ -330,8 +334,14 @@ public final class Namespace {
     return keptReplies == null ? null : keptReplies.asMap().remove(pid);
   }
 
+  /** The connected socket whose private id is {@code pid}, or null. */
+  Socket socketByPid(String pid) {
+    return socketsByPid == null ? null : socketsByPid.get(pid);
+  }
+
   void removeSocket(Socket socket) {
     sockets.remove(socket.id(), socket);
+    if (socketsByPid != null && socket.pid() != null) socketsByPid.remove(socket.pid(), socket);
   }
 
   @Override

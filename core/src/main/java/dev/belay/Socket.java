@@ -197,6 +197,29 @@ public final class Socket implements RemoteSocket {
     return state == State.CONNECTED;
   }
 
+  Client client() {
+    return client;
+  }
+
+  /** The private session id (recovery on), or null; never sent to anyone but this socket's client. */
+  String pid() {
+    return pid;
+  }
+
+  /**
+   * Its client came back on another connection, with this socket's private id, while this one
+   * still looks connected here (a half-open connection not noticed yet): the socket leaves as if
+   * its transport closed, so its session is kept, the old connection is closed, then {@code then}
+   * runs (the restore). On this socket's lane.
+   */
+  void handOver(Runnable then) {
+    client.runOnLane(() -> {
+      onClose(DisconnectReason.TRANSPORT_CLOSE);
+      client.closeIfUnused();
+      then.run();
+    });
+  }
+
   /**
    * Whether this socket is a disconnected one taken back by its client (connection state
    * recovery): same id, rooms and data, and the packets it missed were sent again first.

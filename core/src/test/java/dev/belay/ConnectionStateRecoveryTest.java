@@ -136,14 +136,15 @@ class ConnectionStateRecoveryTest {
     String offset = offsetOf(first.lastText());
     String pid = hello.get("pid").getAsString();
 
-    // A forged pid, and the pid of a socket still connected: nothing of it.
+    // A forged pid, and the sid of a socket still connected given as its pid: nothing of it.
     connect(server, new FakeEngineSocket(), "{\"pid\":\"forged\",\"offset\":\"" + offset + "\"}");
     FakeEngineSocket thief = new FakeEngineSocket();
-    JsonObject stolen = connect(server, thief, "{\"pid\":\"" + pid + "\",\"offset\":\"" + offset + "\"}");
+    JsonObject stolen = connect(server, thief, "{\"pid\":\"" + hello.get("sid").getAsString() + "\",\"offset\":\"" + offset + "\"}");
     assertNotEquals(hello.get("sid"), stolen.get("sid"));
     assertEquals(RecoveryFailure.UNKNOWN, connected.get(1).recoveryFailure());
     assertEquals(RecoveryFailure.UNKNOWN, connected.get(2).recoveryFailure());
     assertFalse(connected.get(2).recovered());
+    assertTrue(first.isOpen(), "the socket whose sid was replayed is untouched");
 
     // Away longer than the window: expired.
     first.close(CloseReason.TRANSPORT_ERROR);
@@ -152,6 +153,26 @@ class ConnectionStateRecoveryTest {
     assertNotEquals(hello.get("sid"), late.get("sid"));
     assertEquals(RecoveryFailure.EXPIRED, connected.get(3).recoveryFailure());
     assertNotEquals(pid, late.get("pid").getAsString(), "a fresh socket gets a fresh pid");
+  }
+
+  @Test
+  void aClientBackWhileItsOldConnectionStillLooksOpenTakesItsSocketOver() {
+    Server server = server();
+    FakeEngineSocket halfOpen = new FakeEngineSocket();
+    JsonObject hello = connect(server, halfOpen, null);
+    connected.get(0).join("all");
+    server.to("all").emit("tick", 1);
+    String offset = offsetOf(halfOpen.lastText());
+    server.to("all").emit("tick", 2); // lost on the half-open connection
+
+    FakeEngineSocket fresh = new FakeEngineSocket();
+    JsonObject back = connect(server, fresh, "{\"pid\":\"" + hello.get("pid").getAsString() + "\",\"offset\":\"" + offset + "\"}");
+
+    assertEquals(hello.get("sid"), back.get("sid"));
+    assertTrue(connected.get(1).recovered());
+    assertFalse(halfOpen.isOpen(), "the old connection is closed");
+    assertTrue(fresh.texts().get(1).startsWith("2[\"tick\",2,"), fresh.texts().toString());
+    assertEquals(1, server.sockets().sockets().size());
   }
 
   @Test

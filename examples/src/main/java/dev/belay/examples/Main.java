@@ -72,19 +72,21 @@ public final class Main {
 
   /**
    * Both official suites' fixtures and the hardened one on one port: Engine.IO at /engine.io/,
-   * Socket.IO at /socket.io/, {@link GuardedFixture} at /guarded/. The Undertow server is built as
+   * Socket.IO at /socket.io/, {@link GuardedFixture} at /guarded/, {@link RecoveryFixture} at
+   * /recovery/. The Undertow server is built as
    * the README's mounting recipe says, with the guarded fixture's (default) timeouts.
    */
   static Undertow conformance(String host, int port) {
     EngineServer engine = EngineConformance.create();
     Server io = SocketIoConformance.create();
     Server guarded = GuardedFixture.create();
-    HttpHandler handler = new BelayHandler(engine,
-        new BelayHandler(io, new BelayHandler(guarded, ResponseCodeHandler.HANDLE_404)));
+    Server recovery = RecoveryFixture.create();
+    HttpHandler handler = new BelayHandler(engine, new BelayHandler(io,
+        new BelayHandler(guarded, new BelayHandler(recovery, ResponseCodeHandler.HANDLE_404))));
     Undertow server = BelayUndertow.builder(guarded).addHttpListener(port, host).setHandler(handler).build();
     server.start();
     int bound = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
-    System.out.println("conformance fixtures on http://" + host + ":" + bound + "/engine.io/, /socket.io/ and /guarded/");
+    System.out.println("conformance fixtures on http://" + host + ":" + bound + "/engine.io/, /socket.io/, /guarded/ and /recovery/");
     return server;
   }
 

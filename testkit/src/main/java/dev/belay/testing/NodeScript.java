@@ -18,8 +18,13 @@ import java.util.concurrent.TimeUnit;
  * skips): the README's test command installs what is needed.
  */
 public final class NodeScript {
-  /** Where the scripts and their package.json live, relative to the module's base directory. */
-  public static final Path DIR = Path.of("src/test/node").toAbsolutePath();
+  /**
+   * Where the scripts and their package.json live: the module's own {@code src/test/node}, or the
+   * transports module's for modules that have none.
+   */
+  public static final Path DIR = Files.isDirectory(Path.of("src/test/node"))
+      ? Path.of("src/test/node").toAbsolutePath()
+      : Path.of("../transports/src/test/node").toAbsolutePath().normalize();
 
   private static boolean installed;
 
