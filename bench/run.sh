@@ -69,7 +69,7 @@ SIZES
 
 scenarios_for() {
   case $1 in
-    belay|belay-io|belay-engine|belay-engine-io) echo "idle:ws,idle:polling,idle:sse,ttfe:ws,ttfe:polling,ttfe:sse,echo-ack:ws,echo:ws,echo-ack:polling,echo-ack:sse,fanout:ws" ;;
+    belay|belay-io|belay-recovery|belay-engine|belay-engine-io) echo "idle:ws,idle:polling,idle:sse,ttfe:ws,ttfe:polling,ttfe:sse,echo-ack:ws,echo:ws,echo-ack:polling,echo-ack:sse,fanout:ws" ;;
     node|netty) echo "idle:ws,idle:polling,ttfe:ws,ttfe:polling,echo-ack:ws,echo:ws,echo-ack:polling,fanout:ws" ;;
     floor) echo "idle:ws,ttfe:ws,echo-ack:ws,echo:ws,fanout:ws" ;;
   esac
@@ -79,6 +79,7 @@ start_server() {
   case $1 in
     belay) exec java -jar $JAR server --port "$PORT" ;;
     belay-io) exec java -jar $JAR server --port "$PORT" --listeners io-thread ;;
+    belay-recovery) exec java -jar $JAR server --port "$PORT" --recovery on ;;
     belay-engine) exec java -jar $JAR engine-server --port "$PORT" ;;
     belay-engine-io) exec java -jar $JAR engine-server --port "$PORT" --listeners io-thread ;;
     netty) exec java -jar $JAR netty-server --port "$PORT" ;;

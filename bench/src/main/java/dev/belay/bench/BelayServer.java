@@ -1,5 +1,6 @@
 package dev.belay.bench;
 
+import dev.belay.ConnectionStateRecovery;
 import dev.belay.Server;
 import dev.belay.ServerOptions;
 import dev.belay.engine.EngineOptions;
@@ -10,9 +11,11 @@ import java.time.Duration;
  * defaults except Socket.IO's heartbeat (25000/20000, the same on every server of the bench).
  * {@code --listeners io-thread} runs the same application with
  * {@link EngineOptions.Builder#listenersOnIoThread(boolean) listenersOnIoThread}, Belay's mode for
- * handlers that never block; the default runs them on the worker pool.
+ * handlers that never block; the default runs them on the worker pool. {@code --recovery on} turns
+ * on connection state recovery with its defaults (every emit stamped with an offset and stored,
+ * every acknowledged event's answer kept), to measure what it costs.
  *
- * <pre>{@code java -jar belay-bench.jar server --port 3400 --listeners io-thread}</pre>
+ * <pre>{@code java -jar belay-bench.jar server --port 3400 --listeners io-thread --recovery on}</pre>
  */
 public final class BelayServer {
   private BelayServer() {}
@@ -24,7 +27,13 @@ public final class BelayServer {
 
   /** Builds the contract's server; not yet listening. */
   public static Server create(boolean listenersOnIoThread) {
+    return create(listenersOnIoThread, false);
+  }
+
+  /** Builds the contract's server, with connection state recovery on or off; not yet listening. */
+  public static Server create(boolean listenersOnIoThread, boolean recovery) {
     Server server = new Server(ServerOptions.builder()
+        .connectionStateRecovery(recovery ? ConnectionStateRecovery.defaults() : null)
         .engine(EngineOptions.builder()
             .path("/socket.io/")
             .pingInterval(Duration.ofMillis(25_000))
@@ -46,10 +55,10 @@ public final class BelayServer {
     return server;
   }
 
-  public static void main(String host, int port, boolean listenersOnIoThread) throws Exception {
+  public static void main(String host, int port, boolean listenersOnIoThread, boolean recovery) throws Exception {
     Admin.start(host, port + 1);
-    create(listenersOnIoThread).listen(host, port);
+    create(listenersOnIoThread, recovery).listen(host, port);
     System.out.println("belay server listening on " + host + ":" + port
-        + (listenersOnIoThread ? " (listeners on the I/O thread)" : ""));
+        + (listenersOnIoThread ? " (listeners on the I/O thread)" : "") + (recovery ? " (recovery on)" : ""));
   }
 }

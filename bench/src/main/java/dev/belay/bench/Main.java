@@ -13,7 +13,7 @@ public final class Main {
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {
-      case "server" -> BelayServer.main(host(rest), port(rest), listenersOnIoThread(rest));
+      case "server" -> BelayServer.main(host(rest), port(rest), listenersOnIoThread(rest), recovery(rest));
       case "engine-server" -> EngineBenchServer.main(host(rest), port(rest), listenersOnIoThread(rest));
       case "netty-server" -> NettyServer.main(host(rest), port(rest));
       case "floor-server" -> FloorServer.main(host(rest), port(rest));
@@ -27,9 +27,10 @@ public final class Main {
   private static void usage() {
     System.err.println("""
         usage: java -jar belay-bench.jar <command> [options]
-          server        --port N [--host H] [--listeners workers|io-thread]
+          server        --port N [--host H] [--listeners workers|io-thread] [--recovery off|on]
                                               Belay with the bench contract; listeners on the
-                                              worker pool (default) or on the I/O thread
+                                              worker pool (default) or on the I/O thread;
+                                              connection state recovery off (default) or on
           engine-server --port N [--host H] [--listeners workers|io-thread]
                                               Belay's Engine.IO layer, Socket.IO framing by hand
           netty-server  --port N [--host H]   netty-socketio with the bench contract
@@ -50,6 +51,18 @@ public final class Main {
     return switch (opt(args, "--listeners", "workers")) {
       case "workers" -> false;
       case "io-thread" -> true;
+      default -> {
+        usage();
+        yield false;
+      }
+    };
+  }
+
+  /** {@code --recovery off|on}; anything else is a usage error. */
+  static boolean recovery(String[] args) {
+    return switch (opt(args, "--recovery", "off")) {
+      case "off" -> false;
+      case "on" -> true;
       default -> {
         usage();
         yield false;

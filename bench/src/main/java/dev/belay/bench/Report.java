@@ -22,8 +22,9 @@ import java.util.stream.Stream;
 public final class Report {
   /** Display order; a server missing from the run is left out. */
   static final List<String> SERVERS =
-      List.of("belay", "belay-io", "belay-engine", "belay-engine-io", "node", "netty", "floor");
+      List.of("belay", "belay-io", "belay-recovery", "belay-engine", "belay-engine-io", "node", "netty", "floor");
   static final Map<String, String> NAMES = Map.of("belay", "Belay", "belay-io", "Belay, listeners on I/O thread",
+      "belay-recovery", "Belay, connection state recovery on",
       "belay-engine", "Belay engine only", "belay-engine-io", "Belay engine only, listeners on I/O thread",
       "node", "Node socket.io 4.8", "netty", "netty-socketio 2.0.14", "floor", "Undertow floor");
   /** The Belay configurations the bar is checked for, each in its own column. */
