@@ -21,10 +21,13 @@ import java.util.Objects;
  * @param heartbeatInterval how often a node says it is alive when it has nothing else to publish (5 s)
  * @param heartbeatTimeout after how long without a word a node is taken for gone (10 s)
  * @param retryDelay how long the stream reader waits before trying again after Redis failed (1 s)
+ * @param maxPendingPublishes how many messages a node lets wait for Redis at most (10,000): while
+ *     Redis is unreachable they are queued and sent on reconnection; beyond this bound a publish
+ *     fails at once (logged once per outage) instead of growing the heap
  */
 public record RedisStreamsOptions(String streamName, String channelPrefix, int maxLen, int readCount,
     Duration blockTime, String sessionKeyPrefix, Duration heartbeatInterval, Duration heartbeatTimeout,
-    Duration retryDelay) {
+    Duration retryDelay, int maxPendingPublishes) {
   public RedisStreamsOptions {
     Objects.requireNonNull(streamName, "streamName");
     Objects.requireNonNull(channelPrefix, "channelPrefix");
@@ -36,6 +39,7 @@ public record RedisStreamsOptions(String streamName, String channelPrefix, int m
     requirePositive(heartbeatInterval, "heartbeatInterval");
     requirePositive(heartbeatTimeout, "heartbeatTimeout");
     requirePositive(retryDelay, "retryDelay");
+    if (maxPendingPublishes < 1) throw new IllegalArgumentException("maxPendingPublishes must be positive");
   }
 
   /** The defaults, the Node adapter's. */
@@ -74,6 +78,7 @@ public record RedisStreamsOptions(String streamName, String channelPrefix, int m
     private Duration heartbeatInterval = Duration.ofSeconds(5);
     private Duration heartbeatTimeout = Duration.ofSeconds(10);
     private Duration retryDelay = Duration.ofSeconds(1);
+    private int maxPendingPublishes = 10_000;
 
     private Builder() {}
 
@@ -86,10 +91,11 @@ public record RedisStreamsOptions(String streamName, String channelPrefix, int m
     public Builder heartbeatInterval(Duration value) { this.heartbeatInterval = value; return this; }
     public Builder heartbeatTimeout(Duration value) { this.heartbeatTimeout = value; return this; }
     public Builder retryDelay(Duration value) { this.retryDelay = value; return this; }
+    public Builder maxPendingPublishes(int value) { this.maxPendingPublishes = value; return this; }
 
     public RedisStreamsOptions build() {
       return new RedisStreamsOptions(streamName, channelPrefix, maxLen, readCount, blockTime, sessionKeyPrefix,
-          heartbeatInterval, heartbeatTimeout, retryDelay);
+          heartbeatInterval, heartbeatTimeout, retryDelay, maxPendingPublishes);
     }
   }
 }

@@ -86,6 +86,10 @@ public final class RedisStreamsTransport implements AutoCloseable {
   private volatile String lastId;
   /** Pub/Sub payloads handled so far, decodable or not; written by the dispatch thread, read by tests. */
   private final java.util.concurrent.atomic.AtomicLong pubSubHandled = new java.util.concurrent.atomic.AtomicLong();
+  /** Publishes sent to Lettuce and not yet answered by Redis; any thread. */
+  private final java.util.concurrent.atomic.AtomicInteger pendingPublishes = new java.util.concurrent.atomic.AtomicInteger();
+  /** Whether publishes are being refused (set at the bound, cleared below half of it); any thread. */
+  private final java.util.concurrent.atomic.AtomicBoolean refusing = new java.util.concurrent.atomic.AtomicBoolean();
   /** Completed by the reader once it knows where the stream ends; thread-safe. */
   private final CompletableFuture<Void> reading = new CompletableFuture<>();
 
@@ -138,20 +142,44 @@ public final class RedisStreamsTransport implements AutoCloseable {
    * recovering client resumes from).
    */
   public CompletableFuture<String> publish(ClusterWireMessage message) {
+    if (!admit()) return refused();
+    CompletableFuture<String> sent;
     if (message.isEphemeral()) {
-      return commands.async().publish(options.publicChannel(message.nsp()), ClusterWire.toPubSub(message))
+      sent = commands.async().publish(options.publicChannel(message.nsp()), ClusterWire.toPubSub(message))
           .toCompletableFuture().thenApply(receivers -> "");
+    } else {
+      Map<String, byte[]> body = new LinkedHashMap<>();
+      ClusterWire.toStreamFields(message).forEach((k, v) -> body.put(k, v.getBytes(StandardCharsets.UTF_8)));
+      XAddArgs args = XAddArgs.Builder.maxlen(options.maxLen()).approximateTrimming();
+      sent = commands.async().xadd(options.streamName(), args, body).toCompletableFuture();
     }
-    Map<String, byte[]> body = new LinkedHashMap<>();
-    ClusterWire.toStreamFields(message).forEach((k, v) -> body.put(k, v.getBytes(StandardCharsets.UTF_8)));
-    XAddArgs args = XAddArgs.Builder.maxlen(options.maxLen()).approximateTrimming();
-    return commands.async().xadd(options.streamName(), args, body).toCompletableFuture();
+    return sent.whenComplete((offset, error) -> release());
   }
 
   /** Sends {@code response} to node {@code requesterUid} over its private channel. */
   public CompletableFuture<Void> publishResponse(String requesterUid, ClusterWireMessage response) {
+    if (!admit()) return refused();
     return commands.async().publish(options.privateChannel(response.nsp(), requesterUid), ClusterWire.toPubSub(response))
-        .toCompletableFuture().thenApply(receivers -> null);
+        .toCompletableFuture().<Void>thenApply(receivers -> null).whenComplete((ignored, error) -> release());
+  }
+
+  /** Takes a place among the pending publishes, or says the bound is reached (logged once per outage). */
+  private boolean admit() {
+    if (pendingPublishes.incrementAndGet() <= options.maxPendingPublishes()) return true;
+    pendingPublishes.decrementAndGet();
+    if (refusing.compareAndSet(false, true)) {
+      LOG.log(Level.WARNING, options.maxPendingPublishes() + " cluster messages are waiting for Redis: "
+          + "further ones are dropped until Redis answers again");
+    }
+    return false;
+  }
+
+  private void release() {
+    if (pendingPublishes.decrementAndGet() < options.maxPendingPublishes() / 2) refusing.set(false);
+  }
+
+  private static <T> CompletableFuture<T> refused() {
+    return CompletableFuture.failedFuture(new IllegalStateException("too many cluster messages waiting for Redis"));
   }
 
   /**
