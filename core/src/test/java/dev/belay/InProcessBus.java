@@ -32,6 +32,8 @@ public final class InProcessBus implements AutoCloseable {
   private long sequence;
   // Tasks run on the delivery thread so far; any thread reads.
   private final AtomicLong delivered = new AtomicLong();
+  // While paused, the delivery thread waits on this latch (the bus is down, publishes queue up); any thread.
+  private volatile java.util.concurrent.CountDownLatch paused;
 
   /** A cluster adapter on this bus. */
   public final class Node extends ClusterAdapter {
@@ -84,6 +86,26 @@ public final class InProcessBus implements AutoCloseable {
   /** Drops every message from and to the adapters of {@code server} from now on (it died silently). */
   public void isolate(String server) {
     for (Node node : nodes) if (node.server.equals(server)) isolated.add(node.uid());
+  }
+
+  /** The bus goes down: publishes queue up, undelivered and unanswered, until {@link #resume}. */
+  public void pause() {
+    java.util.concurrent.CountDownLatch latch = new java.util.concurrent.CountDownLatch(1);
+    paused = latch;
+    delivery.execute(() -> {
+      try {
+        latch.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+  }
+
+  /** The bus is back: what queued up is delivered, in order. */
+  public void resume() {
+    java.util.concurrent.CountDownLatch latch = paused;
+    paused = null;
+    if (latch != null) latch.countDown();
   }
 
   private void run(Runnable task) {

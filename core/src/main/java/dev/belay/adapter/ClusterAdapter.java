@@ -352,8 +352,17 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
       super.broadcast(packet, opts);
       return;
     }
-    publish(new ClusterMessage.Broadcast(uid, namespace().name(), packet, opts, null))
-        .thenAccept(offset -> broadcastLocally(packet, opts, storable(packet, opts) ? offsetOrNew(offset) : null));
+    ClusterMessage.Broadcast message = new ClusterMessage.Broadcast(uid, namespace().name(), packet, opts, null);
+    if (!storable(packet, opts)) {
+      // No offset to wait for: local clients get it at once, even while the other nodes are out
+      // of reach.
+      broadcastLocally(packet, opts, null);
+      publish(message);
+      return;
+    }
+    // With recovery, every node must stamp the same offset, the one the publish returns: local
+    // clients get the packet once the transport has it (as Node's adapter does), in order.
+    publish(message).thenAccept(offset -> broadcastLocally(packet, opts, offsetOrNew(offset)));
   }
 
   private String offsetOrNew(String offset) {
