@@ -253,10 +253,17 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
 
   /**
    * Handles a message another node published ({@code offset}: its place in a shared log, or
-   * null). Messages from this node, and (except heartbeats) for other namespaces, are ignored.
+   * null). Messages from this node are ignored (except its own broadcasts coming back from a shared
+   * log, see {@link #readsOwnMessages}), and (except heartbeats) those for other namespaces.
    */
   protected void onMessage(ClusterMessage message, String offset) {
-    if (uid.equals(message.uid())) return;
+    if (uid.equals(message.uid())) {
+      if (readsOwnMessages() && offset != null && message instanceof ClusterMessage.Broadcast own
+          && own.requestId() == null && storable(own.packet(), own.opts())) {
+        broadcastLocally(own.packet(), own.opts(), offset);
+      }
+      return;
+    }
     if (message.uid() != null && !EMITTER_UID.equals(message.uid())) {
       nodes.put(message.uid(), namespace().scheduler().nowMillis());
     }
@@ -360,9 +367,28 @@ public abstract class ClusterAdapter extends InMemoryAdapter {
       publish(message);
       return;
     }
+    if (readsOwnMessages()) {
+      // Delivered to local clients when the log hands it back (onMessage), in the log's order
+      // like on every other node, so that each client's offsets only ever grow; delivered here
+      // only if it never reached the log.
+      publish(message).thenAccept(offset -> {
+        if (offset == null) broadcastLocally(packet, opts, newOffset());
+      });
+      return;
+    }
     // With recovery, every node must stamp the same offset, the one the publish returns: local
-    // clients get the packet once the transport has it (as Node's adapter does), in order.
+    // clients get the packet once the transport has it (as Node's adapter does).
     publish(message).thenAccept(offset -> broadcastLocally(packet, opts, offsetOrNew(offset)));
+  }
+
+  /**
+   * Whether the transport hands this node its own published messages back, in the order of a log
+   * all nodes share (a Redis stream does; a Pub/Sub does not). Then a broadcast that carries an
+   * offset reaches this node's clients in that order too, not when its publish returns: a client
+   * sees offsets in the order a recovery replays them, whichever node it is on.
+   */
+  protected boolean readsOwnMessages() {
+    return false;
   }
 
   private String offsetOrNew(String offset) {

@@ -100,6 +100,12 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
         });
   }
 
+  /** The stream hands every node its own entries back, in the one order all nodes read. */
+  @Override
+  protected boolean readsOwnMessages() {
+    return true;
+  }
+
   private void onWireMessage(ClusterWireMessage wire, String offset) {
     try {
       if (ClusterMessages.isResponse(wire.type())) {

@@ -55,7 +55,11 @@ public final class RedisStreamsTransport implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(RedisStreamsTransport.class.getName());
   private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
-  /** Receives the messages of one namespace. Called on the reader or the dispatch thread, in order per source. */
+  /**
+   * Receives the messages of one namespace. Called on the reader or the dispatch thread, in order
+   * per source. Stream entries come in the stream's order, this node's own included (so that it
+   * can deliver its own broadcasts in the order every node does); Pub/Sub messages exclude its own.
+   */
   @FunctionalInterface
   public interface Listener {
     /** {@code offset} is the stream entry id, or {@code null} for a Pub/Sub message. */
@@ -288,7 +292,6 @@ public final class RedisStreamsTransport implements AutoCloseable {
       LOG.fine("dropped stream entry " + entry.getId() + ": " + e.getMessage());
       return;
     }
-    if (message.uid().equals(registration.uid())) return;
     call(registration, message, entry.getId());
   }
 
