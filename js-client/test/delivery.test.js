@@ -2,10 +2,10 @@
 // is re-sent first after a reconnection and answered once; maxBufferedEmits bounds what is held.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { loadClient, flushMicrotasks } from "./helpers.js";
+import { loadClient, flushMicrotasks, startReferenceServer, once, WebSocket } from "./helpers.js";
 import { fakeWorld } from "./fakes.js";
 
-const { Manager, _Emitter: Emitter } = await loadClient();
+const { io, Manager, _Emitter: Emitter } = await loadClient();
 
 // A manager over fake transports with a short fixed reconnection delay; the test plays the server.
 function setup(extra = {}) {
@@ -208,4 +208,37 @@ test("maxBufferedEmits bounds the retries queue too; a bad value falls back to t
   for (let i = 0; i < 1001; i++) s2.emit("n", i);
   assert.equal(s2.droppedEmits, 1);
   assert.equal(s2.sendBuffer.length, 1000);
+});
+
+test("over the wire (Node reference server with recovery): the emit unanswered at the drop arrives again with its ack id", async () => {
+  const srv = await startReferenceServer({ connectionStateRecovery: { maxDisconnectionDuration: 10000 } });
+  const s = io(srv.url, { forceNew: true, WebSocket, transports: ["websocket"], reconnectionDelay: 50, retries: 1, ackTimeout: 5000 });
+  try {
+    const received = [];
+    let calls = 0;
+    srv.io.on("connection", (so) => {
+      so.conn.on("packet", (p) => p.type === "message" && p.data.startsWith("2") && received.push(p.data));
+      so.join("room");
+      so.on("warm-up", (cb) => cb());
+      so.on("job", (n, cb) => {
+        if (++calls === 1) so.conn.close(); // the connection drops before the answer
+        else cb(n * 2);
+      });
+    });
+    await once(s, "connect");
+    srv.io.to("room").emit("before"); // a broadcast gives the client the offset it resumes from
+    await once(s, "before");
+    s.emit("warm-up", () => {});
+    const answers = [];
+    const answered = new Promise((resolve) => s.emit("job", 21, (err, v) => resolve(answers.push([err, v]))));
+    await once(s, "connect", 5000);
+    assert.equal(s.recovered, true);
+    await answered;
+    assert.deepEqual(answers, [[null, 42]]);
+    // the reference server keeps no answers, so its handler ran twice; a Belay server answers from its cache
+    assert.deepEqual(received.filter((d) => d.includes("job")), ['21["job",21]', '21["job",21]']);
+  } finally {
+    s.disconnect();
+    await srv.close();
+  }
 });
