@@ -7,6 +7,7 @@ const socket: Socket = io("https://example.test/chat", {
   reconnectionDelayMax: 10000,
   ackTimeout: 5000,
   retries: 3,
+  maxBufferedEmits: 200,
 });
 socket.on("connect", () => console.log(socket.id, socket.recovered));
 socket.on("disconnect", (reason: DisconnectReason, details) => console.log(reason, details));
@@ -15,10 +16,11 @@ socket.emit("hello", { bin: new Uint8Array([1]) }, (reply: unknown) => console.l
 socket.timeout(1000).emit("slow", (err: Error | null) => console.log(err));
 const reply: Promise<unknown> = socket.volatile.emitWithAck("ask");
 socket.onAny((event, ...args) => console.log(event, args));
+const refused: number = socket.droppedEmits;
 const name: string = socket.io.engine.transport.name;
 socket.io.on("reconnect_attempt", (n: number) => console.log(n));
 socket.io.on("ping", () => {});
 const m = new Manager("https://example.test", { negotiation: "upgrade", rememberUpgrade: true });
 m.socket("/admin").connect().disconnect();
 const g: typeof globalThis.io = globalThis.io;
-console.log(reply, name, g);
+console.log(reply, name, g, refused);

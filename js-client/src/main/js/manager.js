@@ -274,7 +274,7 @@ class Manager extends Emitter {
     for (const sio of packets) (byNsp[sio.nsp] = byNsp[sio.nsp] || []).push(sio);
     for (const nsp of Object.keys(byNsp)) {
       const socket = this.nsps[nsp];
-      if (socket) socket.sendBuffer.unshift(...byNsp[nsp]);
+      if (socket) socket._requeueUnsent(byNsp[nsp]);
     }
   }
 

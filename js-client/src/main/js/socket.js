@@ -1,5 +1,6 @@
 // ---- socket.js: Socket, one namespace over a Manager (the socket.io-client v4 API) ----
 
+// All state below is read and written on the page's one event loop only.
 class Socket extends Emitter {
   constructor(io, nsp, opts) {
     super();
@@ -9,8 +10,8 @@ class Socket extends Emitter {
     this.recovered = false;
     this.receiveBuffer = [];
     this.sendBuffer = [];
-    this._queue = [];
-    this._queueSeq = 0;
+    this._queue = []; // with `retries`: entries not yet acknowledged, the head is the one sent
+    this.droppedEmits = 0; // emits refused because maxBufferedEmits were already held
     this.ids = 0;
     this.acks = {};
     this.flags = {};
@@ -61,25 +62,29 @@ class Socket extends Emitter {
   emit(ev, ...args) {
     if (RESERVED_EVENTS.has(ev)) throw new Error('"' + String(ev) + '" is a reserved event name');
     args.unshift(ev);
-    if (this._opts.retries && !this.flags.fromQueue && !this.flags.volatile) {
-      this._addToQueue(args);
+    const flags = this.flags;
+    this.flags = {};
+    if (this._opts.retries && !flags.volatile) {
+      if (this._bufferFull()) return this._refuse(args);
+      this._addToQueue(args, flags);
       return this;
     }
+    const engine = this.io.engine;
+    const writable = !!(engine && engine.readyState === "open" && engine.transport && engine.transport.writable && !engine.upgrading);
+    if (!flags.volatile && !this.connected && this._bufferFull()) return this._refuse(args);
     const packet = {
       type: PacketType.EVENT,
       data: args,
       nsp: this.nsp,
-      options: { compress: this.flags.compress !== false, volatile: !!this.flags.volatile },
+      options: { compress: flags.compress !== false, volatile: !!flags.volatile },
     };
     if (typeof args[args.length - 1] === "function") {
       const id = this.ids++;
       const ack = args.pop();
-      this._registerAckCallback(id, ack);
+      this._registerAckCallback(id, ack, flags);
       packet.id = id;
     }
-    const engine = this.io.engine;
-    const writable = !!(engine && engine.readyState === "open" && engine.transport && engine.transport.writable && !engine.upgrading);
-    if (this.flags.volatile && !(writable && this.connected)) {
+    if (flags.volatile && !(writable && this.connected)) {
       // volatile: dropped rather than buffered
     } else if (this.connected) {
       this.notifyOutgoingListeners(packet);
@@ -87,12 +92,15 @@ class Socket extends Emitter {
     } else {
       this.sendBuffer.push(packet);
     }
-    this.flags = {};
     return this;
   }
 
-  _registerAckCallback(id, ack) {
-    const timeout = this.flags.timeout !== undefined ? this.flags.timeout : this._opts.ackTimeout;
+  _ackTimeout(flags) {
+    return flags.timeout !== undefined ? flags.timeout : this._opts.ackTimeout;
+  }
+
+  _registerAckCallback(id, ack, flags) {
+    const timeout = this._ackTimeout(flags);
     if (timeout === undefined) {
       this.acks[id] = ack;
       return;
@@ -120,43 +128,116 @@ class Socket extends Emitter {
     });
   }
 
-  _addToQueue(args) {
-    let ack;
-    if (typeof args[args.length - 1] === "function") ack = args.pop();
-    const packet = {
-      id: this._queueSeq++,
-      tryCount: 0,
-      pending: false,
+  // The bound on emits held back: those waiting for a connection (sendBuffer) and, with `retries`,
+  // those in the retry queue (held until acknowledged). Default 1000; Infinity for none.
+  _maxBuffered() {
+    const v = this._opts.maxBufferedEmits;
+    return typeof v === "number" && v >= 0 ? v : 1000;
+  }
+
+  _bufferFull() {
+    return this.sendBuffer.length + this._queue.length >= this._maxBuffered();
+  }
+
+  // Over the bound the new emit is not kept: counted in droppedEmits, and its ack callback (if any)
+  // gets Error("emit buffer full") from a microtask, never from inside emit() itself.
+  _refuse(args) {
+    this.droppedEmits++;
+    const ack = typeof args[args.length - 1] === "function" ? args.pop() : null;
+    if (ack) this._later(() => ack.call(this, new Error("emit buffer full")));
+    return this;
+  }
+
+  _later(fn) {
+    if (typeof queueMicrotask === "function") queueMicrotask(fn);
+    else this.io.timers.setTimeout(fn, 0);
+  }
+
+  // With `retries`, emits are sent one at a time, in order. The head gets its ack id when first sent
+  // and keeps it: an ack timeout while connected re-sends it (counted against `retries`), and after a
+  // reconnection it is re-sent first (not counted). A server with connection state recovery answers
+  // a repeated id from its cache instead of running the handler again; the first answer wins.
+  _addToQueue(args, flags) {
+    const entry = {
       args,
-      flags: Object.assign({ fromQueue: true }, this.flags),
+      ack: typeof args[args.length - 1] === "function" ? args.pop() : null,
+      flags,
+      id: undefined,
+      timeouts: 0,
+      inFlight: false,
+      timer: null,
+      done: false,
     };
-    args.push((err, ...responseArgs) => {
-      if (packet !== this._queue[0]) return;
-      if (err) {
-        if (packet.tryCount > this._opts.retries) {
-          this._queue.shift();
-          if (ack) ack(err);
-        }
-      } else {
-        this._queue.shift();
-        if (ack) ack(null, ...responseArgs);
-      }
-      packet.pending = false;
-      return this._drainQueue();
-    });
-    this._queue.push(packet);
-    this.flags = {};
+    this._queue.push(entry);
     this._drainQueue();
   }
 
-  _drainQueue(force = false) {
-    if (!this.connected || this._queue.length === 0) return;
-    const packet = this._queue[0];
-    if (packet.pending && !force) return;
-    packet.pending = true;
-    packet.tryCount++;
-    this.flags = packet.flags;
-    this.emit.apply(this, packet.args);
+  _drainQueue() {
+    const entry = this._queue[0];
+    if (!this.connected || !entry || entry.inFlight) return;
+    if (entry.id === undefined) {
+      entry.id = this.ids++;
+      const fn = (err, ...response) => this._settleQueued(entry, null, response);
+      fn.withError = true;
+      fn.queued = true;
+      this.acks[entry.id] = fn;
+    }
+    entry.inFlight = true;
+    const timeout = this._ackTimeout(entry.flags);
+    if (timeout !== undefined) entry.timer = this.io.timers.setTimeout(() => this._queuedTimedOut(entry), timeout);
+    const packet = {
+      type: PacketType.EVENT,
+      id: entry.id,
+      data: entry.args.slice(),
+      nsp: this.nsp,
+      options: { compress: entry.flags.compress !== false, volatile: false },
+      fromQueue: true,
+    };
+    this.notifyOutgoingListeners(packet);
+    this.packet(packet);
+  }
+
+  _queuedTimedOut(entry) {
+    entry.timer = null;
+    entry.inFlight = false;
+    if (entry.done) return;
+    entry.timeouts++;
+    if (entry.timeouts > this._opts.retries) {
+      delete this.acks[entry.id];
+      this._settleQueued(entry, new Error("operation has timed out"), []);
+    } else {
+      this._drainQueue();
+    }
+  }
+
+  _settleQueued(entry, err, response) {
+    if (entry.done) return;
+    entry.done = true;
+    entry.inFlight = false;
+    if (entry.timer != null) this.io.timers.clearTimeout(entry.timer);
+    entry.timer = null;
+    const i = this._queue.indexOf(entry);
+    if (i >= 0) this._queue.splice(i, 1);
+    this._drainQueue();
+    if (entry.ack) {
+      if (err) entry.ack.call(this, err);
+      else entry.ack.call(this, null, ...response);
+    }
+  }
+
+  // The connection dropped: the head stays in the queue, with its ack id, to be re-sent on connect.
+  _pauseQueue() {
+    const entry = this._queue[0];
+    if (!entry) return;
+    if (entry.timer != null) this.io.timers.clearTimeout(entry.timer);
+    entry.timer = null;
+    entry.inFlight = false;
+  }
+
+  // Packets the engine never handed to a transport come back here (see Manager.requeueUnsent);
+  // the retry queue re-sends its own, so those are left out.
+  _requeueUnsent(packets) {
+    this.sendBuffer.unshift(...packets.filter((p) => !p.fromQueue));
   }
 
   packet(packet) {
@@ -191,6 +272,7 @@ class Socket extends Emitter {
   onclose(reason, description) {
     this.connected = false;
     delete this.id;
+    this._pauseQueue();
     this.emitReserved("disconnect", reason, description);
     this._clearAcks();
   }
@@ -200,6 +282,7 @@ class Socket extends Emitter {
       const buffered = this.sendBuffer.some((p) => String(p.id) === id);
       if (buffered) continue;
       const ack = this.acks[id];
+      if (ack.queued) continue;
       delete this.acks[id];
       if (ack.withError) ack.call(this, new Error("socket has been disconnected"));
     }
@@ -275,8 +358,8 @@ class Socket extends Emitter {
     this._pid = pid;
     this.connected = true;
     this.emitBuffered();
+    this._drainQueue();
     this.emitReserved("connect");
-    this._drainQueue(true);
   }
 
   emitBuffered() {

@@ -57,8 +57,17 @@ export interface SocketOptions {
   auth?: Record<string, unknown> | ((cb: (data: Record<string, unknown>) => void) => void);
   /** Default timeout for acknowledgements, in ms. */
   ackTimeout?: number;
-  /** Retries for emits with acknowledgement (emits are then queued and sent one at a time). */
+  /**
+   * Retries for emits with acknowledgement (emits are then queued and sent one at a time).
+   * Belay: a queued emit keeps its ack id on every re-send (after an ack timeout, and first after a
+   * reconnection), so a server with connection state recovery handles it once; its callback is called once.
+   */
   retries?: number;
+  /**
+   * Belay: the most emits held back (waiting for a connection, or in the `retries` queue). Over it an
+   * emit is refused: its callback gets Error("emit buffer full") and `droppedEmits` grows. Default 1000.
+   */
+  maxBufferedEmits?: number;
 }
 
 export interface IoOptions extends ManagerOptions, SocketOptions {
@@ -124,6 +133,8 @@ export declare class Socket extends Emitter {
   readonly disconnected: boolean;
   readonly active: boolean;
   recovered: boolean;
+  /** Belay: how many emits were refused because `maxBufferedEmits` were already held. */
+  readonly droppedEmits: number;
   auth: SocketOptions["auth"];
   connect(): this;
   open(): this;
