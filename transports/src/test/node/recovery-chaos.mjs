@@ -75,7 +75,12 @@ function report() {
   return { ticks: expected - 1, reconnects, notRecovered, beforeFirstOffset, welcomes, transports: [...transportsSeen], errors: errors.slice(0, 20) };
 }
 
-await new Promise((resolve) => socket.once("connect", resolve));
+// The stream starts once the client holds an offset (its welcome): before that a drop leaves
+// nothing to resume from (a fresh socket, as in Socket.IO) and ticks sent meanwhile would be missed.
+await new Promise((resolve) => {
+  if (socket._lastOffset !== undefined) resolve();
+  else socket.once("welcome", () => resolve());
+});
 // The stream is started on a direct connection, so that a cut cannot lose or repeat the request.
 const control = (await import("socket.io-client")).io(direct, { path: "/recovery/", forceNew: true, transports: ["websocket"] });
 await new Promise((resolve) => control.once("connect", resolve));
