@@ -43,8 +43,8 @@ let reconnects = 0;
 let notRecovered = 0;
 let firstConnect = true;
 let welcomes = 0;
-// Reconnections before the client got its first packet (so no offset to resume from, as in
-// Socket.IO: the server starts a fresh socket and says welcome again); counted, not failures.
+// Reconnections before the client got its first packet: it has no offset to send, and Belay
+// resumes it from where its socket started (Socket.IO would give it a fresh socket).
 let beforeFirstOffset = 0;
 let offsetAtDrop;
 const transportsSeen = new Set();
@@ -56,9 +56,8 @@ socket.on("connect", () => {
   transportsSeen.add(socket.io.engine.transport.name);
   if (firstConnect) { firstConnect = false; return; }
   reconnects++;
-  if (!socket.recovered && offsetAtDrop === undefined) {
-    beforeFirstOffset++;
-  } else if (!socket.recovered) {
+  if (offsetAtDrop === undefined) beforeFirstOffset++;
+  if (!socket.recovered) {
     notRecovered++;
     errors.push("reconnection " + reconnects + " not recovered");
   }
@@ -75,12 +74,7 @@ function report() {
   return { ticks: expected - 1, reconnects, notRecovered, beforeFirstOffset, welcomes, transports: [...transportsSeen], errors: errors.slice(0, 20) };
 }
 
-// The stream starts once the client holds an offset (its welcome): before that a drop leaves
-// nothing to resume from (a fresh socket, as in Socket.IO) and ticks sent meanwhile would be missed.
-await new Promise((resolve) => {
-  if (socket._lastOffset !== undefined) resolve();
-  else socket.once("welcome", () => resolve());
-});
+await new Promise((resolve) => socket.once("connect", resolve));
 // The stream is started on a direct connection, so that a cut cannot lose or repeat the request.
 const control = (await import("socket.io-client")).io(direct, { path: "/recovery/", forceNew: true, transports: ["websocket"] });
 await new Promise((resolve) => control.once("connect", resolve));

@@ -202,9 +202,11 @@ final class Client {
     if (connecting == null) connecting = new HashSet<>(4);
     connecting.add(name);
     ConnectionStateRecovery recovery = server.options().connectionStateRecovery();
-    // As Socket.IO: a client asks to recover with both its private id and the offset of the last
-    // packet it got (one that got none has nothing to resume from).
-    if (recovery != null && auth.get("pid") instanceof String pid && auth.get("offset") instanceof String offset) {
+    // A client asks to recover with its private id and the offset of the last packet it got; one
+    // that got none sends no offset and resumes from where its socket started (Socket.IO gives it
+    // a fresh socket instead).
+    if (recovery != null && auth.get("pid") instanceof String pid) {
+      String offset = auth.get("offset") instanceof String given ? given : null;
       Socket stale = namespace.socketByPid(pid);
       if (stale != null && stale.client() != this) {
         stale.handOver(() -> runOnLane(() -> restore(namespace, auth, pid, offset, recovery)));
@@ -216,10 +218,22 @@ final class Client {
     createSocket(namespace, auth, null, recovery);
   }
 
-  /** Lane. Asks the adapter for the session {@code pid} stood for, then makes the socket. */
+  /**
+   * Lane. Asks the adapter for the session {@code pid} stood for, after {@code offset} or, without
+   * one, after the point its socket started from, then makes the socket.
+   */
   private void restore(Namespace namespace, Map<String, Object> auth, String pid, String offset,
       ConnectionStateRecovery recovery) {
-    namespace.adapter().restoreSession(pid, offset).whenComplete((result, error) -> runOnLane(() -> {
+    String after = offset;
+    if (after == null) {
+      String start = namespace.keptResumePoint(pid);
+      if (start == null) {
+        createSocket(namespace, auth, RestoreResult.failed(RecoveryFailure.UNKNOWN), recovery);
+        return;
+      }
+      after = start.isEmpty() ? null : start;
+    }
+    namespace.adapter().restoreSession(pid, after).whenComplete((result, error) -> runOnLane(() -> {
       RestoreResult outcome = result != null ? result : RestoreResult.failed(RecoveryFailure.UNKNOWN);
       if (error != null) LOG.log(System.Logger.Level.WARNING, "restoring a session failed", error);
       createSocket(namespace, auth, outcome, recovery);

@@ -61,10 +61,17 @@ public final class Namespace {
   // Ack ids of this namespace, shared by socket emits and broadcasts (as in Socket.IO) so that a
   // broadcast's id never collides with one a socket already waits for; any thread.
   private final java.util.concurrent.atomic.AtomicLong nextAckId = new java.util.concurrent.atomic.AtomicLong();
-  // pid -> the answers a disconnected socket gave, for the socket restored in its place; null when
-  // recovery is off. Bounded in time (maxDisconnectionDuration, on the server's clock) and count;
-  // thread-safe.
-  private final Cache<String, AckReplies> keptReplies;
+  // pid -> what the socket layer keeps of a disconnected socket for the one restored in its place;
+  // null when recovery is off. Bounded in time (maxDisconnectionDuration, on the server's clock)
+  // and count; thread-safe.
+  private final Cache<String, KeptSession> keptReplies;
+
+  /**
+   * What the socket layer keeps of a disconnected socket, next to the adapter's session: the
+   * answers it gave (or null) and where a client that got no packet resumes ({@link
+   * dev.belay.adapter.Adapter#resumePoint}).
+   */
+  record KeptSession(AckReplies replies, String resumePoint) {}
   // pid -> connected socket, with recovery on (else null); written on client lanes, read anywhere.
   private final Map<String, Socket> socketsByPid;
 
@@ -324,14 +331,20 @@ public final class Namespace {
     }
   }
 
-  /** Keeps a disconnected socket's answers for the socket that may be restored under {@code pid}. */
-  void keepAckReplies(String pid, AckReplies replies) {
-    if (keptReplies != null) keptReplies.put(pid, replies);
+  /** Keeps what the socket layer needs of a disconnected socket that may be restored under {@code pid}. */
+  void keep(String pid, KeptSession kept) {
+    if (keptReplies != null) keptReplies.put(pid, kept);
   }
 
-  /** Takes back the answers kept under {@code pid}, or null. */
-  AckReplies takeAckReplies(String pid) {
+  /** Takes back what was kept under {@code pid}, or null. */
+  KeptSession takeKept(String pid) {
     return keptReplies == null ? null : keptReplies.asMap().remove(pid);
+  }
+
+  /** Where a client without an offset resumes the session {@code pid} from (see {@link KeptSession}), or null. */
+  String keptResumePoint(String pid) {
+    KeptSession kept = keptReplies == null ? null : keptReplies.getIfPresent(pid);
+    return kept == null ? null : kept.resumePoint();
   }
 
   /** The connected socket whose private id is {@code pid}, or null. */

@@ -60,6 +60,9 @@ public final class Socket implements RemoteSocket {
   private final boolean recovered;
   // Why the client's attempt to recover failed, or null (no attempt, or it succeeded); final.
   private final RecoveryFailure recoveryFailure;
+  // Where a client that got no packet yet resumes from (Adapter.resumePoint), taken when the socket
+  // was first created; null when recovery is off or the adapter cannot tell. Final.
+  private final String resumePoint;
   // The restored session's missed packets, sent right after CONNECT, then null; confined to the lane.
   private List<List<Object>> missedPackets;
   // Answers to the client's acknowledged events, kept with recovery on so that an event re-sent
@@ -107,14 +110,16 @@ public final class Socket implements RemoteSocket {
       this.pid = restored.pid();
       if (!restored.data().isEmpty()) data().putAll(withoutNulls(restored.data()));
       this.missedPackets = restored.missedPackets();
-      AckReplies previous = namespace.takeAckReplies(pid);
-      if (previous != null) {
-        previous.moveTo(this);
-        this.replies = previous;
+      Namespace.KeptSession kept = namespace.takeKept(pid);
+      this.resumePoint = kept == null ? null : kept.resumePoint();
+      if (kept != null && kept.replies() != null) {
+        kept.replies().moveTo(this);
+        this.replies = kept.replies();
       }
     } else {
       this.id = newId();
       this.pid = recovery ? newId() : null;
+      this.resumePoint = recovery ? namespace.adapter().resumePoint() : null;
     }
   }
 
@@ -664,8 +669,7 @@ public final class Socket implements RemoteSocket {
 
   private void persist(List<String> rooms, Map<String, Object> snapshot) {
     namespace.adapter().persistSession(new SessionToPersist(id, pid, rooms, snapshot));
-    AckReplies kept = replies;
-    if (kept != null) namespace.keepAckReplies(pid, kept);
+    namespace.keep(pid, new Namespace.KeptSession(replies, resumePoint));
   }
 
   /**

@@ -176,6 +176,46 @@ class ConnectionStateRecoveryTest {
   }
 
   @Test
+  void aClientThatGotNoPacketYetResumesFromWhereItsSocketStarted() {
+    Server server = server();
+    server.emit("before", 0); // stored before the socket existed: never for it
+    FakeEngineSocket first = new FakeEngineSocket();
+    JsonObject hello = connect(server, first, null);
+    connected.get(0).join("room");
+    first.close(CloseReason.TRANSPORT_CLOSE); // before any packet reached it
+    server.to("room").emit("missed", 1);
+
+    FakeEngineSocket second = new FakeEngineSocket();
+    JsonObject back = connect(server, second, "{\"pid\":\"" + hello.get("pid").getAsString() + "\"}");
+
+    assertEquals(hello.get("sid"), back.get("sid"), "recovered with no offset (Socket.IO gives a fresh socket)");
+    assertTrue(connected.get(1).recovered());
+    assertEquals(2, second.texts().size(), second.texts().toString());
+    assertTrue(second.texts().get(1).startsWith("2[\"missed\",1,"), second.texts().toString());
+  }
+
+  @Test
+  void aWelcomeLostInFlightIsReplayedToAClientWithoutOffset() {
+    Server server = server();
+    server.onConnection(s -> { if (!s.recovered()) s.emit("welcome", "hi"); });
+    FakeEngineSocket first = new FakeEngineSocket();
+    JsonObject hello = connect(server, first, null); // the welcome is written, but say it never arrived
+    first.close(CloseReason.TRANSPORT_ERROR);
+
+    FakeEngineSocket second = new FakeEngineSocket();
+    connect(server, second, "{\"pid\":\"" + hello.get("pid").getAsString() + "\"}");
+    assertTrue(second.texts().get(1).startsWith("2[\"welcome\",\"hi\","), second.texts().toString());
+    assertEquals(2, second.texts().size(), "once: " + second.texts());
+  }
+
+  @Test
+  void aForgedPidWithoutOffsetGetsAFreshSocket() {
+    Server server = server();
+    connect(server, new FakeEngineSocket(), "{\"pid\":\"forged\"}");
+    assertEquals(RecoveryFailure.UNKNOWN, connected.get(0).recoveryFailure());
+  }
+
+  @Test
   void aSocketThatLeftOnPurposeIsNotKept() {
     Server server = server();
     FakeEngineSocket first = new FakeEngineSocket();

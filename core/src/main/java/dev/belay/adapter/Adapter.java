@@ -131,6 +131,16 @@ public interface Adapter extends AutoCloseable {
    */
   CompletableFuture<RestoreResult> restoreSession(String pid, String offset);
 
+  /**
+   * Where a client that has received no packet yet would resume from, taken when its socket is
+   * created: the offset of the last packet stored now, {@code ""} when none is (every later packet
+   * counts, {@code restoreSession(pid, null)}), or null when this adapter cannot tell; such a
+   * client then gets a fresh socket, as in Socket.IO.
+   */
+  default String resumePoint() {
+    return null;
+  }
+
   /** Releases timers and subscriptions; a cluster adapter tells the others it leaves. */
   @Override
   default void close() {}

@@ -308,6 +308,11 @@ public class InMemoryAdapter implements Adapter {
   // ---------------------------------------------------------------- recovery
 
   @Override
+  public String resumePoint() {
+    return store == null ? null : store.lastOffset();
+  }
+
+  @Override
   public void persistSession(SessionToPersist session) {
     if (store != null) store.persist(session);
   }

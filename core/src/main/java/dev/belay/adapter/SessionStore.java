@@ -119,6 +119,11 @@ public final class SessionStore {
     return RestoreResult.restored(new Session(session.sid(), session.pid(), session.rooms(), session.data(), missed));
   }
 
+  /** The offset of the newest stored packet, or {@code ""} when none is stored. */
+  public synchronized String lastOffset() {
+    return packets.isEmpty() ? "" : packets.peekLast().offset();
+  }
+
   /** How many packets are stored now (at most maxStoredPackets). */
   public synchronized int storedPackets() {
     return packets.size();
