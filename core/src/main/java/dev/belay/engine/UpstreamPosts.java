@@ -22,6 +22,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * thread, not on the I/O thread that read it: a megabyte of tiny packets takes a while to decode
  * and dispatch, and the other connections of that I/O thread (their heartbeats) must not wait.
  * The packets of one POST stay in order; one POST at a time keeps POSTs in order.
+ *
+ * <p>Resend-safe POSTs (PROTOCOL.md): a POST that sends {@code belay_seq=m} (1 for the first
+ * POST on this transport, then one more each time) is handled once however often it arrives. A
+ * POST whose number was already handled (its answer was lost and the client, or the browser
+ * silently, sent it again) is answered {@code ok} after the first one's messages have reached the
+ * listeners, and its body is read and dropped; a POST whose body could not be read leaves the
+ * session open for the same number again. A number that is not the next one (a gap, not a number)
+ * is a 400 that closes the session. POSTs without the parameter behave exactly as in Engine.IO.
  */
 final class UpstreamPosts {
   private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
@@ -32,6 +40,12 @@ final class UpstreamPosts {
   private final Transport transport;
   /** A POST is being read or handled. Any thread: checked on the I/O thread, before the lane. */
   private final AtomicBoolean posting = new AtomicBoolean();
+  /**
+   * The {@code belay_seq} of the last POST whose packets were handed to the session, 0 before
+   * any. Written on the lane (by the POST holding {@link #posting}); volatile so that a POST can
+   * be sorted as new or repeated on the I/O thread.
+   */
+  private volatile long handledSeq;
 
   UpstreamPosts(EngineServer server, Transport transport) {
     this.server = server;
@@ -41,6 +55,20 @@ final class UpstreamPosts {
   /** A POST arrived for the transport's session (any thread; usually the I/O thread). */
   void accept(HttpExchange exchange) {
     EngineSession session = transport.session();
+    String seqParam = exchange.request().query(Resend.SEQ);
+    long seq = seqParam == null ? -1 : Resend.parse(seqParam);
+    if (seqParam != null && seq <= handledSeq) {
+      if (seq < 1) {
+        refuse(exchange, "a POST with " + Resend.SEQ + "=" + seqParam);
+      } else {
+        acknowledgeAgain(exchange);
+      }
+      return;
+    }
+    if (seqParam != null && seq != handledSeq + 1) {
+      refuse(exchange, "a POST with " + Resend.SEQ + "=" + seqParam + " after " + handledSeq);
+      return;
+    }
     if (!posting.compareAndSet(false, true)) {
       server.respondError(exchange, EngineError.BAD_REQUEST);
       session.lane.execute(() ->
@@ -80,6 +108,7 @@ final class UpstreamPosts {
             return;
           }
           for (EnginePacket p : packets) session.onPacket(transport, p);
+          if (seq > 0) handledSeq = seq;
           posting.set(false);
           // Answered once the listeners have seen these messages (the listener lane is FIFO), as
           // the reference server does: what they send in reply is queued before the client reads
@@ -99,9 +128,47 @@ final class UpstreamPosts {
       @Override
       public void onError(Throwable error) {
         posting.set(false);
+        // A numbered POST can be sent again: nothing of it was handled.
+        if (seq > 0) return;
         session.lane.execute(() -> session.onTransportClose(transport, CloseReason.TRANSPORT_ERROR,
             "reading a POST failed: " + error));
       }
+    });
+  }
+
+  /** A malformed or out-of-order {@code belay_seq}: 400, and the session closes. Any thread. */
+  private void refuse(HttpExchange exchange, String description) {
+    EngineSession session = transport.session();
+    server.respondError(exchange, EngineError.BAD_REQUEST);
+    session.lane.execute(() -> session.onTransportClose(transport, CloseReason.TRANSPORT_ERROR, description));
+  }
+
+  /**
+   * A POST whose number was handled already: its body is read and dropped, and it is answered
+   * {@code ok} behind the listener work of the first one (the listener lane is FIFO), or as the
+   * first one would be now if the session is gone. Any thread.
+   */
+  private void acknowledgeAgain(HttpExchange exchange) {
+    EngineSession session = transport.session();
+    exchange.readBody(server.options().maxPayload(), new HttpExchange.BodyListener() {
+      @Override
+      public void onBody(byte[] body) {
+        session.lane.execute(() -> {
+          if (!session.isOpen()) {
+            server.respondError(exchange, EngineError.UNKNOWN_SID);
+          } else {
+            session.execute(() -> server.respond(exchange, 200, "text/html; charset=UTF-8", OK));
+          }
+        });
+      }
+
+      @Override
+      public void onTooLarge() {
+        server.respondError(exchange, EngineError.PAYLOAD_TOO_LARGE);
+      }
+
+      @Override
+      public void onError(Throwable error) {}
     });
   }
 }
