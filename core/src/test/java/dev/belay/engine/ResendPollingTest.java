@@ -89,6 +89,25 @@ class ResendPollingTest {
   }
 
   @Test
+  void anSsePostSentAgainIsHandledOnce() {
+    FakeHttpExchange stream = new FakeHttpExchange("GET", "EIO=4&transport=sse", null).expectStream();
+    server.handle(stream);
+    String sid = stream.stream.chunk(1).replaceAll("(?s).*\"sid\":\"([^\"]+)\".*", "$1");
+    stream.stream.completeAll();
+    for (int i = 0; i < 2; i++) {
+      FakeHttpExchange post = new FakeHttpExchange("POST", "EIO=4&transport=sse&sid=" + sid + "&belay_seq=1", "4x");
+      server.handle(post);
+      assertEquals("ok", post.body);
+    }
+    assertEquals(List.of("x"), received);
+    FakeHttpExchange gap = new FakeHttpExchange("POST", "EIO=4&transport=sse&sid=" + sid + "&belay_seq=3", "4z");
+    server.handle(gap);
+    assertEquals(400, gap.status);
+    assertNull(server.socket(sid));
+    assertTrue(stream.stream.closed);
+  }
+
+  @Test
   void aNumberedPostWhoseBodyWasLostCanBeSentAgain() {
     String sid = handshake("&belay_ack=0", "1");
     FakeHttpExchange cut = new FakeHttpExchange("POST", "EIO=4&transport=polling&sid=" + sid + "&belay_seq=1", "4x");
