@@ -120,6 +120,48 @@ class ResendPollingTest {
   }
 
   @Test
+  void thePostAgainWhileTheFirstIsStillBeingReadWaitsForItAndIsHandledOnce() {
+    String sid = handshake("&belay_ack=0", "1");
+    FakeHttpExchange first = new FakeHttpExchange("POST", "EIO=4&transport=polling&sid=" + sid + "&belay_seq=1", "4x");
+    first.holdBody = true;
+    server.handle(first);
+    FakeHttpExchange again = post(sid, "&belay_seq=1", "4x");
+    assertNull(again.body, "waits for the first one");
+    assertTrue(server.socket(sid).isOpen());
+    first.deliverBody();
+    assertEquals("ok", first.body);
+    assertEquals("ok", again.body);
+    assertEquals(List.of("x"), received);
+    assertEquals("ok", post(sid, "&belay_seq=2", "4y").body);
+    assertEquals(List.of("x", "y"), received);
+  }
+
+  @Test
+  void thePostAgainWhileTheFirstIsStillBeingReadIsHandledWhenTheFirstFails() {
+    String sid = handshake("&belay_ack=0", "1");
+    FakeHttpExchange first = new FakeHttpExchange("POST", "EIO=4&transport=polling&sid=" + sid + "&belay_seq=1", "4x");
+    first.holdBody = true;
+    server.handle(first);
+    FakeHttpExchange again = post(sid, "&belay_seq=1", "4x");
+    first.failBody(new java.io.IOException("connection reset"));
+    assertEquals("ok", again.body);
+    assertEquals(List.of("x"), received);
+    assertTrue(server.socket(sid).isOpen());
+  }
+
+  @Test
+  void onlyOneRepeatMayWaitAThirdIsA400() {
+    String sid = handshake("&belay_ack=0", "1");
+    FakeHttpExchange first = new FakeHttpExchange("POST", "EIO=4&transport=polling&sid=" + sid + "&belay_seq=1", "4x");
+    first.holdBody = true;
+    server.handle(first);
+    post(sid, "&belay_seq=1", "4x");
+    FakeHttpExchange third = post(sid, "&belay_seq=1", "4x");
+    assertEquals(400, third.status, "only one may wait");
+    assertNull(server.socket(sid));
+  }
+
+  @Test
   void aDroppedNumberedPollLeavesTheSessionForTheSamePollAgain() {
     String sid = handshake("&belay_ack=0", "1");
     FakeHttpExchange poll = get(sid, "&belay_ack=1");
