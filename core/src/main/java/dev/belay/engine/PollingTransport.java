@@ -17,9 +17,10 @@ import java.util.List;
  * GET whose {@code belay_ack} is one behind (the client, or the browser silently, asked again
  * because the answer was lost) is given the same bytes with the same number instead of new packets.
  * Such a GET also replaces a pending one with the same {@code belay_ack} (the client gave up on a
- * connection the server has not yet seen fail), and a dropped one does not end the session (the
- * heartbeat does, if the client does not come back). Any other {@code belay_ack} is a 400 that
- * closes the session. GETs without the parameter behave exactly as in Engine.IO.
+ * connection the server has not yet seen fail), and a dropped one ends the session only if no GET
+ * follows within {@link #REPOLL_GRACE} (or pingTimeout, if shorter): the client, or the browser,
+ * sends it again at once. Any other {@code belay_ack} is a 400 that closes the session. GETs
+ * without the parameter behave exactly as in Engine.IO.
  */
 final class PollingTransport extends Transport {
   static final String NAME = "polling";
@@ -35,6 +36,8 @@ final class PollingTransport extends Transport {
   private boolean closed;
   /** Lane: final packets kept for the client's next poll after a lingering close, or null. */
   private List<EnginePacket> held;
+  /** Lane: GETs seen so far, to tell whether one came after a numbered poll was dropped. */
+  private long gets;
   /** Lane: the number of the last answer sent, 0 before any. */
   private long answered;
   /**
@@ -65,6 +68,7 @@ final class PollingTransport extends Transport {
   void onGet(HttpExchange exchange) {
     EngineSession session = session();
     session.lane.execute(() -> {
+      gets++;
       String ackParam = exchange.request().query(Resend.ACK);
       long ack = ackParam == null ? -1 : Resend.parse(ackParam);
       if (ackParam != null && (ack < 0 || ack > answered || ack < answered - 1
@@ -129,9 +133,21 @@ final class PollingTransport extends Transport {
     exchange.onAbort(() -> session.lane.execute(() -> {
       if (pendingGet != exchange) return;
       pendingGet = null;
-      // A client that acknowledges answers asks again on a new connection, or the heartbeat ends
-      // the session (a ping that cannot be sent within pingTimeout).
-      if (ack < 0) session.onTransportClose(this, CloseReason.TRANSPORT_CLOSE, "the client dropped its poll");
+      if (ack < 0) {
+        session.onTransportClose(this, CloseReason.TRANSPORT_CLOSE, "the client dropped its poll");
+        return;
+      }
+      // A client that acknowledges answers polls again at once on a new connection; one that
+      // does not within the grace is gone (a closed tab), and is not kept until the heartbeat.
+      long seen = gets;
+      java.time.Duration grace = REPOLL_GRACE.compareTo(server.options().pingTimeout()) < 0
+          ? REPOLL_GRACE : server.options().pingTimeout();
+      server.scheduler().schedule(() -> session.lane.execute(() -> {
+        if (gets == seen && !closed) {
+          session.onTransportClose(this, CloseReason.TRANSPORT_CLOSE,
+              "the client dropped its poll and did not poll again within " + grace.toMillis() + " ms");
+        }
+      }), grace);
     }));
   }
 
@@ -147,6 +163,8 @@ final class PollingTransport extends Transport {
 
   private static final java.time.Duration RELEASE_AFTER_PROBE = java.time.Duration.ofMillis(50);
   private static final String CONTENT_TYPE = "text/plain; charset=UTF-8";
+  /** How long a dropped numbered poll waits for the client to poll again (at most pingTimeout). */
+  static final java.time.Duration REPOLL_GRACE = java.time.Duration.ofSeconds(5);
 
   /** The session moved to another transport: a poll still pending has no transport left (400). */
   @Override

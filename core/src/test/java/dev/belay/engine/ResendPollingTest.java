@@ -185,12 +185,26 @@ class ResendPollingTest {
   }
 
   @Test
-  void aDroppedNumberedPollOfAClientThatNeverComesBackEndsAtTheHeartbeat() {
+  void aDroppedNumberedPollOfAClientThatDoesNotPollAgainEndsTheSessionAfterTheGrace() {
     String sid = handshake("&belay_ack=0", "1");
     get(sid, "&belay_ack=1").abort();
-    clock.advance(Duration.ofSeconds(25 + 20));
+    clock.advance(PollingTransport.REPOLL_GRACE.minusMillis(1));
+    assertTrue(server.socket(sid).isOpen());
+    clock.advance(Duration.ofMillis(1));
     assertNull(server.socket(sid));
-    assertEquals(List.of("PING_TIMEOUT"), closes);
+    assertEquals(List.of("TRANSPORT_CLOSE"), closes);
+  }
+
+  @Test
+  void aClientThatPollsAgainWithinTheGraceKeepsItsSession() {
+    String sid = handshake("&belay_ack=0", "1");
+    get(sid, "&belay_ack=1").abort();
+    clock.advance(Duration.ofSeconds(1));
+    FakeHttpExchange again = get(sid, "&belay_ack=1");
+    clock.advance(Duration.ofSeconds(10));
+    assertTrue(server.socket(sid).isOpen());
+    server.socket(sid).send("m");
+    assertEquals("4m", again.body);
   }
 
   @Test
