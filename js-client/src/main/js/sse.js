@@ -59,6 +59,8 @@ class SseTransport extends Transport {
   constructor(opts) {
     super("sse", opts);
     this.paused = false;
+    // POSTs are numbered from the first (PROTOCOL.md, resend-safe POSTs): only Belay serves sse.
+    if (opts.resend !== false) this.postSeq = 0;
   }
 
   useEventSource() {

@@ -22,6 +22,10 @@ class Transport extends Emitter {
     this.readyState = "closed";
     this.writable = false;
     this.timers = opts.timers;
+    // Resend-safe POSTs (Belay EXTENSION, PROTOCOL.md): the number of the last POST sent on this
+    // transport, or null while POSTs go unnumbered. A numbered POST whose answer is lost to a
+    // network error is sent once more, same body and number: the server handles it only once.
+    this.postSeq = null;
   }
 
   open() {
@@ -102,10 +106,11 @@ class Transport extends Emitter {
     this.timers.setTimeout(fn, 0);
   }
 
-  uri(schema) {
+  uri(schema, extra) {
     const o = this.opts;
     const query = Object.assign({}, o.query, { EIO: PROTOCOL, transport: this.name });
     if (this.sid) query.sid = this.sid;
+    if (extra) Object.assign(query, extra);
     if (schema.startsWith("http") && o.timestampRequests !== false) {
       query.t = Date.now().toString(36) + (++Transport.counter).toString(36);
     }
@@ -146,12 +151,23 @@ class Transport extends Emitter {
     }
     const opts = this.fetchOptions({ method: "POST", body });
     opts.headers["Content-Type"] = "text/plain;charset=UTF-8";
+    const numbered = this.postSeq !== null;
+    const url = numbered ? this.uri(this.httpSchema(), { belay_seq: ++this.postSeq }) : this.uri(this.httpSchema());
     this.pendingPost = true;
     const fetchFn = this.opts.fetch || fetch;
-    Promise.resolve()
-      .then(() => fetchFn(this.uri(this.httpSchema()), opts))
-      .then(async (res) => {
-        await res.text().catch(() => "");
+    const attempt = (retries) =>
+      Promise.resolve()
+        .then(() => fetchFn(url, opts))
+        .then(async (res) => {
+          await res.text().catch(() => "");
+          return res;
+        })
+        .catch((e) => {
+          if (retries > 0 && this.readyState !== "closed") return attempt(retries - 1);
+          throw e;
+        });
+    attempt(numbered ? resendAttempts(this.opts) : 0)
+      .then((res) => {
         this.pendingPost = false;
         if (this.readyState === "closed") return;
         if (!res.ok) return this.onError(errorReason, res.status, res);
@@ -164,6 +180,10 @@ class Transport extends Emitter {
       });
   }
 }
+/** How many times a numbered request is sent again after a network error (option resendAttempts). */
+function resendAttempts(opts) {
+  return opts.resendAttempts != null ? opts.resendAttempts : 1;
+}
 Transport.counter = 0;
 
 class PollingTransport extends Transport {
@@ -172,6 +192,10 @@ class PollingTransport extends Transport {
     this.polling = false;
     this.paused = false;
     this.abort = null;
+    // Resend-safe polling (Belay EXTENSION, PROTOCOL.md): the number of the last answer fully
+    // received, sent as belay_ack on every GET; null when polls go unnumbered (the option
+    // resend: false, or a server that did not number its first answer, like the reference one).
+    this.ack = opts.resend === false ? null : 0;
   }
 
   doOpen() {
@@ -183,15 +207,38 @@ class PollingTransport extends Transport {
     const ctrl = typeof AbortController === "function" ? new AbortController() : null;
     this.abort = ctrl;
     const fetchFn = this.opts.fetch || fetch;
-    Promise.resolve()
-      .then(() => fetchFn(this.uri(this.httpSchema()), this.fetchOptions({ method: "GET", signal: ctrl && ctrl.signal })))
-      .then(async (res) => {
-        const text = await res.text();
+    const numbered = this.ack !== null;
+    const url = numbered ? this.uri(this.httpSchema(), { belay_ack: this.ack }) : this.uri(this.httpSchema());
+    const opts = this.fetchOptions({ method: "GET", signal: ctrl && ctrl.signal });
+    // A numbered poll whose answer is lost to a network error is sent again with the same
+    // belay_ack: the server answers it with the same packets, so none is lost.
+    const attempt = (retries) =>
+      Promise.resolve()
+        .then(() => fetchFn(url, opts))
+        .then(async (res) => ({ res, text: await res.text() }))
+        .catch((e) => {
+          if (retries > 0 && this.readyState !== "closed" && this.abort === ctrl) return attempt(retries - 1);
+          throw e;
+        });
+    attempt(numbered ? resendAttempts(this.opts) : 0)
+      .then(({ res, text }) => {
         if (this.readyState === "closed") return;
         if (!res.ok) return this.onError("xhr poll error", res.status, text);
+        if (numbered) this.numbered(res.headers && res.headers.get("X-Belay-Seq"));
         this.onPollData(text);
       })
       .catch((e) => this.onError("xhr poll error", e));
+  }
+
+  /** Notes the number of the answer just received; without one, polls and POSTs go unnumbered. */
+  numbered(header) {
+    const n = header != null && /^[0-9]{1,15}$/.test(header) ? Number(header) : null;
+    if (n === null) {
+      this.ack = null;
+      return;
+    }
+    this.ack = n;
+    if (this.postSeq === null) this.postSeq = 0;
   }
 
   onPollData(text) {

@@ -197,6 +197,11 @@ public final class EngineServer implements AutoCloseable {
       refuse(exchange, EngineError.FORBIDDEN, Map.of("name", "FORBIDDEN"));
       return;
     }
+    String ack = req.query(Resend.ACK);
+    if (ack != null && !"0".equals(ack)) { // before the first answer there is nothing to acknowledge
+      refuse(exchange, EngineError.BAD_REQUEST, Map.of("name", "BAD_ACK", Resend.ACK, ack));
+      return;
+    }
     List<String> upgrades = upgradesFor(req, transportName);
     switch (transportName) {
       case PollingTransport.NAME -> {
@@ -313,6 +318,19 @@ public final class EngineServer implements AutoCloseable {
     Map<String, String> headers = corsHeaders(exchange.request());
     headers.put("Content-Type", contentType);
     headers.put("Cache-Control", "no-store");
+    exchange.respond(status, headers, body);
+  }
+
+  /**
+   * As {@link #respond(HttpExchange, int, String, byte[])} with one more header, which a page of
+   * another origin may read ({@code Access-Control-Expose-Headers}) wherever CORS headers are sent.
+   */
+  void respond(HttpExchange exchange, int status, String contentType, byte[] body, String header, String value) {
+    Map<String, String> headers = corsHeaders(exchange.request());
+    if (headers.containsKey("Access-Control-Allow-Origin")) headers.put("Access-Control-Expose-Headers", header);
+    headers.put("Content-Type", contentType);
+    headers.put("Cache-Control", "no-store");
+    headers.put(header, value);
     exchange.respond(status, headers, body);
   }
 

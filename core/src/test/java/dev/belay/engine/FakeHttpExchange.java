@@ -40,6 +40,8 @@ final class FakeHttpExchange implements HttpExchange, TransportRequest {
   Consumer<String> onRespond = body -> {};
   private BodyListener bodyListener;
   private Runnable abort;
+  /** Request headers; set by the test before the request is handled. */
+  private final Map<String, String> requestHeaders = new LinkedHashMap<>();
   int status;
   Map<String, String> headers;
   String body;
@@ -59,6 +61,17 @@ final class FakeHttpExchange implements HttpExchange, TransportRequest {
   FakeHttpExchange expectStream() {
     streamOnly = true;
     return this;
+  }
+
+  /** Adds a request header (names compared case-insensitively). */
+  FakeHttpExchange withHeader(String name, String value) {
+    requestHeaders.put(name.toLowerCase(java.util.Locale.ROOT), value);
+    return this;
+  }
+
+  /** Reading the held body failed (the connection broke). */
+  void failBody(IOException error) {
+    bodyListener.onError(error);
   }
 
   void deliverBody() {
@@ -109,7 +122,7 @@ final class FakeHttpExchange implements HttpExchange, TransportRequest {
   @Override public String url() { return "/socket.io/?" + queryString; }
   @Override public String query(String name) { List<String> v = query.get(name); return v == null ? null : v.get(0); }
   @Override public Map<String, List<String>> queryParameters() { return query; }
-  @Override public String header(String name) { return null; }
+  @Override public String header(String name) { return requestHeaders.get(name.toLowerCase(java.util.Locale.ROOT)); }
   @Override public Map<String, List<String>> headers() { return Map.of(); }
   @Override public InetSocketAddress remoteAddress() { return new InetSocketAddress("127.0.0.1", 1); }
   @Override public boolean secure() { return false; }

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * behind a {@link ChaosProxy} that cuts every connection 100 to 800 ms after it opens, and a client
  * (the official socket.io-client, or the bundled one, under Node) that must see each tick of a
  * 1..N stream exactly once and in order, and recover after every cut. The bundled client also sends
- * acknowledged emits, each to be handled exactly once.
+ * acknowledged emits, each to be handled exactly once. On polling the bundled client mostly rides
+ * out a cut without reconnecting (it sends the cut request again, resend-safe polling).
  *
  * <p>CI runs a short stream per client and transport; the full run (over 1,000 cuts in total):
  * {@code mvn -pl examples -am verify -Dtest=RecoveryChaosTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -80,7 +81,12 @@ class RecoveryChaosTest {
       assertEquals(0, report.getAsJsonArray("errors").size(), summary);
       assertEquals(0, report.get("notRecovered").getAsInt(), summary);
       assertEquals(1, report.get("welcomes").getAsInt(), "one socket all along, one welcome: " + summary);
-      assertTrue(report.get("reconnects").getAsInt() >= 3, "the proxy must have cut a few times: " + summary);
+      assertTrue(cuts >= 3, "the proxy must have cut a few times: " + summary);
+      // The bundled client on polling sends a numbered request again when its connection is cut
+      // (resend-safe polling, PROTOCOL.md): most cuts cost it no reconnection at all.
+      if (!(client.equals("bundled") && transport.equals("polling"))) {
+        assertTrue(report.get("reconnects").getAsInt() >= 3, "cuts must have caused reconnections: " + summary);
+      }
       if (incs > 0) {
         assertEquals(incs, report.get("received").getAsInt(), summary);
         assertEquals(0, report.get("duplicates").getAsInt(), summary);

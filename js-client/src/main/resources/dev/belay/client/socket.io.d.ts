@@ -41,6 +41,10 @@ export interface ManagerOptions {
   WebSocket?: unknown;
   /** Belay: "auto" (EventSource unless headers are needed), "eventsource" or "fetch". */
   sseMode?: "auto" | "eventsource" | "fetch";
+  /** Belay: number polls and POSTs so that one sent again after a lost answer loses or repeats nothing (belay_ack/belay_seq). Default true. */
+  resend?: boolean;
+  /** Belay: how many times a numbered poll or POST is sent again after a network error. Default 1. */
+  resendAttempts?: number;
   /** Connection timeout in ms (false: none). Default 20000. */
   timeout?: number | false;
   reconnection?: boolean;
