@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
  * The chat example, server side: rooms, nicknames, a typing indicator, who is online and on which
@@ -42,6 +43,8 @@ public final class ChatServer {
   static final Duration RECEIPT_WINDOW = Duration.ofMinutes(2);
   static final int MAX_PENDING_RECEIPTS = 10_000;
   private static final String RECEIVED_ELSEWHERE = "chat:received";
+  /** What {@link #idPrefix} plus a count looks like. */
+  private static final Pattern MESSAGE_ID = Pattern.compile("m[0-9a-z]{1,13}-[0-9]{1,19}");
 
   /** A chat message as every client sees it. */
   record Message(String id, String room, String from, String text, long at) {}
@@ -117,7 +120,7 @@ public final class ChatServer {
 
     socket.on("received", (args, ack) -> {
       String id = clean(args.isEmpty() ? null : args.get(0), 64);
-      if (id.isEmpty()) return;
+      if (!MESSAGE_ID.matcher(id).matches()) return; // not one of ours: nothing to count, nothing to pass on
       if (id.startsWith(idPrefix)) receipt(id, socket.id());
       else io.serverSideEmit(RECEIVED_ELSEWHERE, id, socket.id()); // another node sent it, or nobody
     });
