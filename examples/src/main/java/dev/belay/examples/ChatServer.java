@@ -133,7 +133,12 @@ public final class ChatServer {
     delivered(messageId, receipts.received(messageId, recipientId));
   }
 
-  /** Tells the sender (a room of its own, on whichever node it is) that everyone has the message. */
+  /**
+   * Tells the sender that everyone has the message, through the room of its socket id: that
+   * reaches it on whichever node it is, is kept for it while it recovers, and carries an offset
+   * like every other event (a direct {@code socket.emit} with a string as last argument would be
+   * taken for one by the client).
+   */
   private void delivered(String messageId, String senderId) {
     if (senderId != null) io.to(senderId).emit("delivered", messageId);
   }
