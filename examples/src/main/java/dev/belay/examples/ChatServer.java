@@ -6,21 +6,30 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
  * The chat example, server side: rooms, nicknames, a typing indicator, who is online and on which
- * transport, the last 50 messages of a room for late joiners, and delivery ticks from
- * acknowledgements (one tick: the server has the message; two: everyone in the room has it).
- * The page is {@code resources/dev/belay/examples/chat/}.
+ * transport, the last 50 messages of a room for late joiners, and delivery ticks (one tick: the
+ * server acknowledged the message; two: everyone who was in the room when it was sent sent back a
+ * {@code received} receipt). The page is {@code resources/dev/belay/examples/chat/}.
+ *
+ * <p>Room messages go out as plain broadcasts, never acknowledged ones, so that on a server with
+ * connection state recovery a tab whose network dropped gets the ones it missed, in order, when it
+ * comes back (acknowledged broadcasts are not kept for replay). A recovered socket keeps its name
+ * and room.
  *
  * <pre>{@code
- * Server io = new Server();
+ * Server io = new Server(ServerOptions.builder()
+ *     .connectionStateRecovery(ConnectionStateRecovery.defaults()).build());
  * new ChatServer(io);
  * }</pre>
  */
@@ -30,6 +39,12 @@ public final class ChatServer {
   static final List<String> DEFAULT_ROOMS = List.of("general", "random");
   static final int HISTORY_SIZE = 50;
   static final int MAX_ROOMS = 100;
+  /** How long a message waits for its receipts: as long as a recovering tab may stay away. */
+  static final Duration RECEIPT_WINDOW = Duration.ofMinutes(2);
+  static final int MAX_PENDING_RECEIPTS = 10_000;
+  private static final String RECEIVED_ELSEWHERE = "chat:received";
+  /** What {@link #idPrefix} plus a count looks like. */
+  private static final Pattern MESSAGE_ID = Pattern.compile("m[0-9a-z]{1,13}-[0-9]{1,19}");
 
   /** A chat message as every client sees it. */
   record Message(String id, String room, String from, String text, long at) {}
@@ -38,15 +53,25 @@ public final class ChatServer {
   // room -> its last HISTORY_SIZE messages, oldest first; each deque is guarded by itself.
   private final Map<String, Deque<Message>> history = new ConcurrentHashMap<>();
   private final AtomicLong messageCount = new AtomicLong();
+  // Message ids start with it: unique across the nodes of a cluster, and tells whose receipts these are.
+  private final String idPrefix = "m" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 41), 36) + "-";
+  private final DeliveryReceipts receipts = new DeliveryReceipts(RECEIPT_WINDOW, MAX_PENDING_RECEIPTS, System::nanoTime);
 
   public ChatServer(Server io) {
     this.io = io;
     DEFAULT_ROOMS.forEach(room -> history.put(room, new ArrayDeque<>()));
     io.on("connection", this::welcome);
+    // A receipt that reached another node of a cluster, for a message this node sent.
+    io.onServerSideEmit(RECEIVED_ELSEWHERE, (args, ack) -> {
+      if (args.size() == 2 && args.get(0) instanceof String id && args.get(1) instanceof String from) receipt(id, from);
+    });
   }
 
   private void welcome(Socket socket) {
-    socket.data().put("name", nickname(socket.handshake().auth().get("name")));
+    // A recovered socket got its data back: it keeps its name (a guest's random one too).
+    if (!socket.recovered() || !(socket.data().get("name") instanceof String)) {
+      socket.data().put("name", nickname(socket.handshake().auth().get("name")));
+    }
     // The transport can change under a connected socket (polling -> websocket): show it.
     socket.conn().onUpgrade(transport -> publishPresence());
 
@@ -79,18 +104,43 @@ public final class ChatServer {
       Object room = socket.data().get("room");
       String text = clean(args.isEmpty() ? null : args.get(0), 2000);
       if (room == null || text.isEmpty()) return;
-      Message message = new Message("m" + messageCount.incrementAndGet(), (String) room,
+      Message message = new Message(idPrefix + messageCount.incrementAndGet(), (String) room,
           (String) socket.data().get("name"), text, System.currentTimeMillis());
       remember(message);
       ack.send(message); // first tick: the server has it
-      socket.to(message.room()).timeout(Duration.ofSeconds(10)).emitWithAck("message", message)
-          .thenAccept(receipts -> { // second tick: everyone else in the room acknowledged it
-            if (!receipts.isEmpty()) socket.emit("delivered", message.id());
-          });
+      receipts.sent(message.id(), socket.id());
+      socket.to(message.room()).emit("message", message); // plain, so kept for recovering tabs
+      // Second tick: everyone else in the room now (on any node) sent a receipt.
+      socket.to(message.room()).fetchSockets().thenAccept(recipients -> {
+        Set<String> ids = new HashSet<>();
+        recipients.forEach(r -> ids.add(r.id()));
+        delivered(message.id(), receipts.recipients(message.id(), ids));
+      });
+    });
+
+    socket.on("received", (args, ack) -> {
+      String id = clean(args.isEmpty() ? null : args.get(0), 64);
+      if (!MESSAGE_ID.matcher(id).matches()) return; // not one of ours: nothing to count, nothing to pass on
+      if (id.startsWith(idPrefix)) receipt(id, socket.id());
+      else io.serverSideEmit(RECEIVED_ELSEWHERE, id, socket.id()); // another node sent it, or nobody
     });
 
     socket.onDisconnect(reason -> publishPresence());
     publishPresence();
+  }
+
+  private void receipt(String messageId, String recipientId) {
+    delivered(messageId, receipts.received(messageId, recipientId));
+  }
+
+  /**
+   * Tells the sender that everyone has the message, through the room of its socket id: that
+   * reaches it on whichever node it is, is kept for it while it recovers, and carries an offset
+   * like every other event (a direct {@code socket.emit} with a string as last argument would be
+   * taken for one by the client).
+   */
+  private void delivered(String messageId, String senderId) {
+    if (senderId != null) io.to(senderId).emit("delivered", messageId);
   }
 
   private void leaveRoom(Socket socket) {

@@ -1,5 +1,6 @@
 package dev.belay.examples;
 
+import dev.belay.ConnectionStateRecovery;
 import dev.belay.Server;
 import dev.belay.ServerOptions;
 import dev.belay.cluster.redis.RedisStreamsAdapter;
@@ -12,6 +13,7 @@ import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,9 +48,13 @@ public final class Main {
     }
   }
 
-  /** The chat; with {@code --redis}, one node of a chat cluster on that Redis. */
+  /**
+   * The chat; with {@code --redis}, one node of a chat cluster on that Redis. A tab whose network
+   * drops for up to 2 minutes gets the messages it missed when it comes back.
+   */
   private static void chat(String host, int port, String redisUri) {
-    ServerOptions.Builder options = ServerOptions.builder();
+    ServerOptions.Builder options = ServerOptions.builder()
+        .connectionStateRecovery(ConnectionStateRecovery.defaults().withMaxDisconnectionDuration(Duration.ofMinutes(2)));
     if (redisUri != null) {
       options.adapter(RedisStreamsAdapter.factory(RedisClient.create(redisUri), RedisStreamsOptions.defaults()));
     }

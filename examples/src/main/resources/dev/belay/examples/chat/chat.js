@@ -19,8 +19,8 @@ function start(name) {
   window.chatSocket = socket; // handy in the console
 
   let watchedEngine = null;
+  let connectedBefore = false;
   socket.on("connect", () => {
-    setStatus("online", "online");
     // Each (re)connection has a new engine; its transport can upgrade while we are connected.
     const engine = socket.io.engine;
     if (engine !== watchedEngine) {
@@ -28,15 +28,22 @@ function start(name) {
       engine.on("upgrade", () => showTransport(engine.transport.name));
     }
     showTransport(engine.transport.name);
-    join(currentRoom || params.get("room") || "general"); // the server forgets rooms across reconnects
+    if (!connectedBefore) setStatus("online", "online");
+    else setStatus("online", socket.recovered ? "reconnected — caught up" : "reconnected — history reloaded");
+    connectedBefore = true;
+    // Recovered: the server kept our room, and what we missed arrives as ordinary events.
+    // Otherwise we are a new socket in no room: join again, which reloads the room's history.
+    if (!socket.recovered) join(currentRoom || params.get("room") || "general");
   });
   socket.on("disconnect", () => setStatus("offline", "reconnecting…"));
   socket.on("presence", renderPresence);
-  socket.on("message", (message, ack) => {
+  // Events may carry one more argument (the recovery offset): handlers take fixed arguments.
+  socket.on("message", (message) => {
+    if (!message || typeof message !== "object") return;
     typingPeople.delete(message.from);
     renderTyping();
-    if (message.room === currentRoom) appendMessage(message, false);
-    ack("received"); // counts toward the sender's second tick
+    if (message.room === currentRoom && !shown(message.id)) appendMessage(message, false);
+    socket.emit("received", message.id); // counts toward the sender's second tick
   });
   socket.on("delivered", (id) => {
     const ticks = sentById.get(id);
@@ -149,6 +156,10 @@ function appendMessage(message, mine) {
   list.append(item);
   list.scrollTop = list.scrollHeight;
   return item;
+}
+
+function shown(id) {
+  return [...$("messages").children].some((item) => item.dataset.id === id);
 }
 
 function showEmpty() {
