@@ -19,7 +19,7 @@ import java.util.function.Predicate;
  */
 public final class EngineOptions {
   /** Every transport Belay knows, most preferred first. */
-  public static final List<String> ALL_TRANSPORTS = List.of("websocket", "sse", "polling");
+  public static final List<String> ALL_TRANSPORTS = TransportKind.names();
 
   private final String path;
   private final Duration pingInterval;

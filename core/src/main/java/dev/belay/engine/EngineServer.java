@@ -3,7 +3,6 @@ package dev.belay.engine;
 import dev.belay.binding.HttpBinding;
 import dev.belay.binding.HttpExchange;
 import dev.belay.binding.Listening;
-import dev.belay.binding.WebSocketListener;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -34,15 +33,6 @@ import java.util.logging.Logger;
 public final class EngineServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EngineServer.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final WebSocketListener IGNORE_FRAMES = new WebSocketListener() {
-    @Override public void onText(String text) {}
-
-    @Override public void onBinary(byte[] data) {}
-
-    @Override public void onClose(int code, String reason) {}
-
-    @Override public void onError(Throwable error) {}
-  };
 
   private final EngineOptions options;
   private final EngineScheduler scheduler;
@@ -151,14 +141,14 @@ public final class EngineServer implements AutoCloseable {
       refuse(exchange, EngineError.UNSUPPORTED_PROTOCOL_VERSION, context("protocol", req.query("EIO")));
       return;
     }
-    boolean wantsWebSocket = WebSocketTransport.NAME.equals(transportName);
-    if (wantsWebSocket != exchange.isWebSocketUpgrade()) {
+    TransportKind kind = TransportKind.named(transportName);
+    if (kind.overWebSocket() != exchange.isWebSocketUpgrade()) {
       refuse(exchange, EngineError.BAD_REQUEST, Map.of("name", "TRANSPORT_HANDSHAKE_ERROR", "transport", transportName));
       return;
     }
     String sid = req.query("sid");
     if (sid == null || sid.isEmpty()) { // an empty sid opens a session, as in the reference server
-      handshake(exchange, transportName);
+      handshake(exchange, kind);
       return;
     }
     EngineSession session = sessions.get(sid);
@@ -166,7 +156,7 @@ public final class EngineServer implements AutoCloseable {
       refuse(exchange, EngineError.UNKNOWN_SID, Map.of("sid", sid));
       return;
     }
-    route(exchange, session, transportName);
+    kind.route(this, exchange, session);
   }
 
   /**
@@ -180,7 +170,7 @@ public final class EngineServer implements AutoCloseable {
     return false;
   }
 
-  private void handshake(HttpExchange exchange, String transportName) {
+  private void handshake(HttpExchange exchange, TransportKind kind) {
     TransportRequest req = exchange.request();
     if (!"GET".equals(req.method())) {
       refuse(exchange, EngineError.BAD_HANDSHAKE_METHOD, context("method", req.method()));
@@ -202,31 +192,11 @@ public final class EngineServer implements AutoCloseable {
       refuse(exchange, EngineError.BAD_REQUEST, Map.of("name", "BAD_ACK", Resend.ACK, ack));
       return;
     }
-    List<String> upgrades = upgradesFor(req, transportName);
-    switch (transportName) {
-      case PollingTransport.NAME -> {
-        PollingTransport polling = new PollingTransport(this);
-        EngineSession session = register(req, polling);
-        polling.onGet(exchange);
-        start(session, upgrades);
-      }
-      case WebSocketTransport.NAME -> exchange.acceptWebSocket(Map.of(), connection -> {
-        WebSocketTransport ws = new WebSocketTransport(this);
-        ws.connected(connection);
-        start(register(req, ws), upgrades);
-        return ws;
-      });
-      case SseTransport.NAME -> {
-        SseTransport sse = new SseTransport(this);
-        EngineSession session = register(req, sse);
-        sse.open(exchange);
-        start(session, upgrades);
-      }
-      default -> respondError(exchange, EngineError.TRANSPORT_UNKNOWN);
-    }
+    kind.handshake(this, exchange, upgradesFor(req, kind.name()));
   }
 
-  private EngineSession register(TransportRequest req, Transport transport) {
+  /** Opens a session on {@code transport} for the handshake {@code req}; the transport's kind then {@link #start}s it. */
+  EngineSession register(TransportRequest req, Transport transport) {
     String sid = newSessionId();
     EngineSession session = new EngineSession(this, sid, req, transport);
     sessions.put(sid, session);
@@ -235,7 +205,8 @@ public final class EngineServer implements AutoCloseable {
     return session;
   }
 
-  private void start(EngineSession session, List<String> upgrades) {
+  /** Announces a registered session to the connection listeners and sends its open packet. */
+  void start(EngineSession session, List<String> upgrades) {
     // The announcement is queued on the listener lane before the open packet can reach the
     // client, so a message the client sends at once is dispatched after the connection listeners
     // have attached theirs. Both steps run in one engine-lane task, so anything the connection
@@ -256,55 +227,13 @@ public final class EngineServer implements AutoCloseable {
   }
 
 
-  private void route(HttpExchange exchange, EngineSession session, String transportName) {
-    String current = session.transport();
-    switch (transportName) {
-      case PollingTransport.NAME -> {
-        if (!current.equals(PollingTransport.NAME)) {
-          refuse(exchange, EngineError.BAD_REQUEST,
-              Map.of("name", "TRANSPORT_MISMATCH", "transport", transportName, "previousTransport", current));
-          return;
-        }
-        PollingTransport polling = (PollingTransport) session.currentTransport();
-        String method = exchange.request().method();
-        if ("GET".equals(method)) {
-          polling.onGet(exchange);
-        } else if ("POST".equals(method) && session.isOpen()) {
-          polling.onPost(exchange);
-        } else {
-          respondError(exchange, EngineError.BAD_REQUEST);
-        }
-      }
-      case WebSocketTransport.NAME -> {
-        if (!options.allowUpgrades() || !session.canUpgrade() || current.equals(WebSocketTransport.NAME)) {
-          // As the reference server does: accept, then close at once. The session is untouched.
-          exchange.acceptWebSocket(Map.of(), connection -> {
-            connection.close(1008, "no upgrade possible for this session");
-            return IGNORE_FRAMES;
-          });
-          return;
-        }
-        exchange.acceptWebSocket(Map.of(), connection -> {
-          WebSocketTransport ws = new WebSocketTransport(this);
-          ws.connected(connection);
-          ws.attach(session);
-          session.lane.execute(() -> session.beginUpgrade(ws));
-          return ws;
-        });
-      }
-      case SseTransport.NAME -> SseTransport.route(this, exchange, session);
-      default -> respondError(exchange, EngineError.TRANSPORT_UNKNOWN);
-    }
-  }
-
-
   /** The allowed transports better than {@code current}, most preferred first, as the policy narrows them. */
   List<String> upgradesFor(TransportRequest req, String current) {
     if (!options.allowUpgrades()) return List.of();
-    int rank = EngineOptions.ALL_TRANSPORTS.indexOf(current);
+    int rank = TransportKind.rank(current);
     List<String> offered = new ArrayList<>();
     for (String t : options.transports()) {
-      if (EngineOptions.ALL_TRANSPORTS.indexOf(t) < rank) offered.add(t);
+      if (TransportKind.rank(t) < rank) offered.add(t);
     }
     List<String> chosen = options.upgradePolicy().upgrades(req, current, List.copyOf(offered));
     List<String> result = new ArrayList<>();
@@ -339,7 +268,7 @@ public final class EngineServer implements AutoCloseable {
   }
 
   /** Answers a request refused before it reached a session, and tells the connection_error listeners. */
-  private void refuse(HttpExchange exchange, EngineError error, Map<String, String> context) {
+  void refuse(HttpExchange exchange, EngineError error, Map<String, String> context) {
     respondError(exchange, error);
     if (connectionErrorListeners.isEmpty()) return;
     ConnectionError refused = new ConnectionError(exchange.request(), error, context);

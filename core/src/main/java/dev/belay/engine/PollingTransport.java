@@ -5,6 +5,7 @@ import dev.belay.engine.parser.EngineCodec;
 import dev.belay.engine.parser.EnginePacket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 /**
  * HTTP long-polling: a GET is held (no thread blocked) until there is something to send; a POST
@@ -24,6 +25,41 @@ import java.util.List;
  */
 final class PollingTransport extends Transport {
   static final String NAME = "polling";
+
+  /** Long-polling: a GET opens a session; GETs poll and POSTs carry the client's packets. */
+  static final TransportKind KIND = new TransportKind() {
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public void handshake(EngineServer server, HttpExchange exchange, List<String> upgrades) {
+      PollingTransport polling = new PollingTransport(server);
+      EngineSession session = server.register(exchange.request(), polling);
+      polling.onGet(exchange);
+      server.start(session, upgrades);
+    }
+
+    @Override
+    public void route(EngineServer server, HttpExchange exchange, EngineSession session) {
+      String current = session.transport();
+      if (!current.equals(NAME)) {
+        server.refuse(exchange, EngineError.BAD_REQUEST,
+            Map.of("name", "TRANSPORT_MISMATCH", "transport", NAME, "previousTransport", current));
+        return;
+      }
+      PollingTransport polling = (PollingTransport) session.currentTransport();
+      String method = exchange.request().method();
+      if ("GET".equals(method)) {
+        polling.onGet(exchange);
+      } else if ("POST".equals(method) && session.isOpen()) {
+        polling.onPost(exchange);
+      } else {
+        server.respondError(exchange, EngineError.BAD_REQUEST);
+      }
+    }
+  };
 
   private final EngineServer server;
   /** The held GET, or null. Written on the lane; volatile so that writable() can be read anywhere. */

@@ -21,6 +21,27 @@ import java.util.Map;
 final class SseTransport extends Transport {
   static final String NAME = "sse";
 
+  /** SSE (a Belay extension): a GET opens the event stream of a new session or upgrades a polling one; POSTs go up. */
+  static final TransportKind KIND = new TransportKind() {
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public void handshake(EngineServer server, HttpExchange exchange, List<String> upgrades) {
+      SseTransport sse = new SseTransport(server);
+      EngineSession session = server.register(exchange.request(), sse);
+      sse.open(exchange);
+      server.start(session, upgrades);
+    }
+
+    @Override
+    public void route(EngineServer server, HttpExchange exchange, EngineSession session) {
+      SseTransport.route(server, exchange, session);
+    }
+  };
+
   private final EngineServer server;
   /** The response stream; set once by {@link #open} before anything is sent. */
   private HttpExchange.ResponseStream stream;

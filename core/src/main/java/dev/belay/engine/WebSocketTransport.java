@@ -1,5 +1,6 @@
 package dev.belay.engine;
 
+import dev.belay.binding.HttpExchange;
 import dev.belay.binding.IoThread;
 import dev.belay.binding.WebSocketConnection;
 import dev.belay.binding.WebSocketListener;
@@ -8,6 +9,7 @@ import dev.belay.engine.parser.EngineCodec;
 import dev.belay.engine.parser.EnginePacket;
 import dev.belay.engine.parser.EngineParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -17,6 +19,59 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class WebSocketTransport extends Transport implements WebSocketListener {
   static final String NAME = "websocket";
+
+  /** What a WebSocket that is closed at once listens with: nothing. */
+  private static final WebSocketListener IGNORE_FRAMES = new WebSocketListener() {
+    @Override public void onText(String text) {}
+
+    @Override public void onBinary(byte[] data) {}
+
+    @Override public void onClose(int code, String reason) {}
+
+    @Override public void onError(Throwable error) {}
+  };
+
+  /** WebSocket: an upgrade opens a session, or upgrades a polling or SSE one. */
+  static final TransportKind KIND = new TransportKind() {
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public boolean overWebSocket() {
+      return true;
+    }
+
+    @Override
+    public void handshake(EngineServer server, HttpExchange exchange, List<String> upgrades) {
+      exchange.acceptWebSocket(Map.of(), connection -> {
+        WebSocketTransport ws = new WebSocketTransport(server);
+        ws.connected(connection);
+        server.start(server.register(exchange.request(), ws), upgrades);
+        return ws;
+      });
+    }
+
+    @Override
+    public void route(EngineServer server, HttpExchange exchange, EngineSession session) {
+      if (!server.options().allowUpgrades() || !session.canUpgrade() || session.transport().equals(NAME)) {
+        // As the reference server does: accept, then close at once. The session is untouched.
+        exchange.acceptWebSocket(Map.of(), connection -> {
+          connection.close(1008, "no upgrade possible for this session");
+          return IGNORE_FRAMES;
+        });
+        return;
+      }
+      exchange.acceptWebSocket(Map.of(), connection -> {
+        WebSocketTransport ws = new WebSocketTransport(server);
+        ws.connected(connection);
+        ws.attach(session);
+        session.lane.execute(() -> session.beginUpgrade(ws));
+        return ws;
+      });
+    }
+  };
 
   private final EngineServer server;
   /** The connection; set once when the binding opens it (before any frame arrives). */
