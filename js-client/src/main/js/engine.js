@@ -1,7 +1,5 @@
 // ---- engine.js: EngineSocket, the Engine.IO session: negotiation, heartbeat, upgrade, buffering ----
 
-const KNOWN_TRANSPORTS = ["websocket", "sse", "polling"];
-
 const defaultTimers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (id) => clearTimeout(id),

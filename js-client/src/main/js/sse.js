@@ -208,16 +208,3 @@ class SseTransport extends Transport {
     }
   }
 }
-
-function createTransport(name, opts) {
-  switch (name) {
-    case "websocket":
-      return new WebSocketTransport(opts);
-    case "sse":
-      return new SseTransport(opts);
-    case "polling":
-      return new PollingTransport(opts);
-    default:
-      throw new Error("unknown transport " + name);
-  }
-}
