@@ -668,8 +668,10 @@ public final class Socket implements RemoteSocket {
   }
 
   private void persist(List<String> rooms, Map<String, Object> snapshot) {
-    namespace.adapter().persistSession(new SessionToPersist(id, pid, rooms, snapshot));
+    // The socket layer's part first: once the adapter has the session, a client on another lane
+    // may restore it at once, and must find the answers already there.
     namespace.keep(pid, new Namespace.KeptSession(replies, resumePoint));
+    namespace.adapter().persistSession(new SessionToPersist(id, pid, rooms, snapshot));
   }
 
   /**

@@ -35,52 +35,53 @@ class ClusterOutageTest {
     return conn;
   }
 
-  @Test
-  void withoutRecoveryLocalClientsGetABroadcastWhileTheLinkIsDown() throws Exception {
-    try (InProcessBus bus = new InProcessBus()) {
-      Server a = server(bus, "a", false);
-      Server b = server(bus, "b", false);
+  /** Two nodes on one bus, a client on each; the bus goes down and node a broadcasts news 1 and 2. */
+  private record Outage(InProcessBus bus, Server a, Server b, FakeEngineSocket onA, FakeEngineSocket onB)
+      implements AutoCloseable {
+    static Outage start(ClusterOutageTest test, boolean recovery) throws Exception {
+      InProcessBus bus = new InProcessBus();
+      Server a = test.server(bus, "a", recovery);
+      Server b = test.server(bus, "b", recovery);
       bus.awaitQuiet();
-      FakeEngineSocket onA = client(a);
-      FakeEngineSocket onB = client(b);
-
+      Outage outage = new Outage(bus, a, b, client(a), client(b));
       bus.pause();
       a.emit("news", 1);
       a.emit("news", 2);
-      assertEquals(List.of("2[\"news\",1]", "2[\"news\",2]"), onA.texts(), "at once, on the node itself");
-      assertTrue(onB.texts().isEmpty());
+      return outage;
+    }
 
-      bus.resume();
-      assertEquals("2[\"news\",1]", onB.awaitText());
-      assertEquals("2[\"news\",2]", onB.awaitText());
+    @Override
+    public void close() {
       a.close();
       b.close();
+      bus.close();
+    }
+  }
+
+  @Test
+  void withoutRecoveryLocalClientsGetABroadcastWhileTheLinkIsDown() throws Exception {
+    try (Outage outage = Outage.start(this, false)) {
+      assertEquals(List.of("2[\"news\",1]", "2[\"news\",2]"), outage.onA().texts(), "at once, on the node itself");
+      assertTrue(outage.onB().texts().isEmpty());
+
+      outage.bus().resume();
+      assertEquals("2[\"news\",1]", outage.onB().awaitText());
+      assertEquals("2[\"news\",2]", outage.onB().awaitText());
     }
   }
 
   @Test
   void withRecoveryABroadcastWaitsForTheLinkThenReachesEveryoneInOrder() throws Exception {
-    try (InProcessBus bus = new InProcessBus()) {
-      Server a = server(bus, "a", true);
-      Server b = server(bus, "b", true);
-      bus.awaitQuiet();
-      FakeEngineSocket onA = client(a);
-      FakeEngineSocket onB = client(b);
+    try (Outage outage = Outage.start(this, true)) {
+      assertTrue(outage.onA().texts().isEmpty(), "no offset yet: " + outage.onA().texts());
 
-      bus.pause();
-      a.emit("news", 1);
-      a.emit("news", 2);
-      assertTrue(onA.texts().isEmpty(), "no offset yet: " + onA.texts());
-
-      bus.resume();
-      for (FakeEngineSocket conn : List.of(onA, onB)) {
+      outage.bus().resume();
+      for (FakeEngineSocket conn : List.of(outage.onA(), outage.onB())) {
         String first = conn.awaitText();
         String second = conn.awaitText();
         assertTrue(first.matches("2\\[\"news\",1,\"\\d+-0\"]"), first);
         assertTrue(second.matches("2\\[\"news\",2,\"\\d+-0\"]"), second);
       }
-      a.close();
-      b.close();
     }
   }
 }
