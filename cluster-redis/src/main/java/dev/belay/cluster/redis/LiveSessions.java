@@ -74,6 +74,8 @@ final class LiveSessions {
     byte[] written;
     // Whether a write is scheduled; guarded by this entry.
     boolean scheduled;
+    // Whether the socket changed since its last write (one skipped while Redis was away); guarded by this entry.
+    boolean dirty;
     // Set once when the socket left; guarded by this entry.
     boolean gone;
 
@@ -132,16 +134,35 @@ final class LiveSessions {
 
   /** Scheduler thread: writes the socket's record as it is now, or forgets a socket that is gone. */
   private void write(Entry entry) {
+    CompletableFuture<Void> sent = writeNow(entry);
+    if (sent != null) {
+      sent.exceptionally(error -> {
+        LOG.log(Level.FINE, "cannot write the live session of " + entry.socketId, error);
+        return null;
+      });
+    }
+  }
+
+  /**
+   * Writes the socket's record as it is now; null when nothing was sent: the socket is gone, or
+   * Redis is away (the entry stays dirty, and the first refresh after Redis is back writes it:
+   * writes do not pile up in the client while Redis is down).
+   */
+  private CompletableFuture<Void> writeNow(Entry entry) {
     synchronized (entry) {
       entry.scheduled = false;
-      if (entry.gone || closed) return;
+      if (entry.gone || closed) return null;
+      if (!connection.isOpen()) {
+        entry.dirty = true;
+        return null;
+      }
       LocalSocket socket = namespace.socket(entry.socketId);
       SessionToPersist session = socket == null ? null : socket.session();
       if (session == null) {
         // Not connected (a join racing with its departure): nothing to keep.
         entry.gone = true;
         entries.remove(entry.socketId, entry);
-        return;
+        return null;
       }
       byte[] value;
       try {
@@ -149,14 +170,13 @@ final class LiveSessions {
             session.rooms(), session.data(), List.of())).getBytes(StandardCharsets.US_ASCII);
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "the data of socket " + entry.socketId + " cannot be kept in Redis", e);
-        return;
+        entry.dirty = false;
+        return null;
       }
       entry.key = keyPrefix + session.pid();
       entry.written = value;
-      set(entry.key, value).exceptionally(error -> {
-        LOG.log(Level.FINE, "cannot write the live session of " + entry.socketId, error);
-        return null;
-      });
+      entry.dirty = false;
+      return set(entry.key, value);
     }
   }
 
@@ -169,8 +189,16 @@ final class LiveSessions {
     refreshTimer = namespace.scheduler().schedule(this::refresh, refreshInterval);
   }
 
-  /** Scheduler thread: rewrites every written record, a batch per round trip, then schedules the next refresh. */
+  /**
+   * Scheduler thread: rewrites every record, a batch per round trip, then schedules the next
+   * refresh. While Redis is away it sends nothing (the next round after its return rewrites all,
+   * so records lost with a restarted Redis come back).
+   */
   private void refresh() {
+    if (!connection.isOpen()) {
+      scheduleRefresh();
+      return;
+    }
     refreshBatch(List.copyOf(entries.values()).iterator()).whenComplete((ignored, error) -> {
       if (error != null) LOG.log(Level.FINE, "refreshing live sessions failed", error);
       scheduleRefresh();
@@ -182,9 +210,12 @@ final class LiveSessions {
     List<CompletableFuture<Void>> batch = new ArrayList<>(REFRESH_BATCH);
     while (remaining.hasNext() && batch.size() < REFRESH_BATCH) {
       Entry entry = remaining.next();
+      CompletableFuture<Void> sent;
       synchronized (entry) {
-        if (!entry.gone && entry.written != null) batch.add(set(entry.key, entry.written));
+        if (entry.gone || entry.scheduled) continue; // a scheduled write comes anyway
+        sent = entry.dirty ? writeNow(entry) : entry.written != null ? set(entry.key, entry.written) : null;
       }
+      if (sent != null) batch.add(sent);
     }
     // Failures of single writes do not stop the round: the next one retries them.
     return CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new))

@@ -196,11 +196,6 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     if (live != null) live.left(socketId);
   }
 
-  /** How many live sockets of this namespace have a session kept in Redis (0 with recovery off). */
-  int liveSessions() {
-    return live == null ? 0 : live.size();
-  }
-
   /** The stream is the log: nothing to keep in memory. */
   @Override
   protected void storePacket(String offset, List<Object> data, BroadcastOptions options) {}

@@ -107,6 +107,28 @@ class LiveSessionsTest {
   }
 
   @Test
+  void whileRedisIsAwayNothingPilesUpAndTheFirstRefreshAfterWritesWhatChanged() {
+    FakeSocket socket = connect("s1", "p1", List.of("s1"));
+    redis.stop();
+    until(() -> !transport.commands().isOpen(), "the commands connection sees Redis gone");
+    live.changed("s1");
+    socket.session = session("s1", "p1", List.of("s1", "during"));
+    clock.advance(LiveSessions.COALESCE);
+    clock.advance(MAX.dividedBy(3)); // a refresh while Redis is away sends nothing either
+
+    redis.restart();
+    probeConnection.close();
+    probeConnection = client.connect();
+    probe = probeConnection.sync();
+    until(() -> transport.commands().isOpen(), "the commands connection back");
+    clock.advance(MAX.dividedBy(3));
+    until(() -> probe.exists("sio:session:p1") == 1, "written by the first refresh after Redis came back");
+    assertEquals(List.of("s1", "during"), stored("p1").rooms());
+    transport.commands().sync().ping();
+    assertEquals(1, setCalls(), "one write: nothing was queued for Redis while it was away");
+  }
+
+  @Test
   void leavingDeletesTheRecordAndAPersistThatFollowsReplacesIt() {
     connect("s1", "p1", List.of("s1", "a"));
     connect("s2", "p2", List.of("s2", "a"));
