@@ -39,7 +39,8 @@ import java.util.logging.Logger;
  * {@code delAll} then {@code persistSession} reaches Redis as delete, then persist.
  *
  * <p>Threading: thread-safe. {@link #changed} and {@link #left} are called from any thread; writes
- * and refreshes run on the namespace's scheduler and only issue asynchronous commands.
+ * and refreshes start on the namespace's scheduler (a refresh's later batches go on from Lettuce's
+ * threads) and only issue asynchronous commands.
  */
 final class LiveSessions {
   private static final Logger LOG = Logger.getLogger(LiveSessions.class.getName());
