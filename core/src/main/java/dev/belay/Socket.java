@@ -765,6 +765,13 @@ public final class Socket implements RemoteSocket {
     public RemoteSocket socket() {
       return Socket.this;
     }
+
+    @Override
+    public SessionToPersist session() {
+      if (pid == null || state != State.CONNECTED) return null;
+      Map<String, Object> d = data;
+      return new SessionToPersist(id, pid, List.copyOf(rooms()), d == null ? Map.of() : Map.copyOf(d));
+    }
   }
 
   /** An emit waiting for its acknowledgement. */

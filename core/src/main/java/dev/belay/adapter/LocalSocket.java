@@ -33,4 +33,18 @@ public interface LocalSocket {
 
   /** The socket as application code sees it. */
   RemoteSocket socket();
+
+  /**
+   * A snapshot of what recovering this socket would take back now (id, private id, rooms, data),
+   * for an adapter that keeps live sessions where a client could recover them should this server
+   * die; null when recovery is off or the socket is not connected.
+   *
+   * <pre>{@code
+   * SessionToPersist now = namespace.socket(id).session();
+   * if (now != null) store.keepAlive(now);
+   * }</pre>
+   */
+  default SessionToPersist session() {
+    return null;
+  }
 }

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Short-lived connections (a long-poll per request) are hit while in flight as surely as a
  * WebSocket.
  * {@link #blackhole()} instead stops forwarding on every open connection while keeping it open, as
- * a proxy that buffers or a dead route does.
+ * a proxy that buffers or a dead route does. {@link #retarget(int)} sends new connections to another
+ * port (a load balancer failing over to another node); {@link #cutAll()} cuts what is open now.
  *
  * <pre>{@code
  * try (ChaosProxy proxy = ChaosProxy.start(serverPort, 42L, 100, 800)) {
@@ -38,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ChaosProxy implements AutoCloseable {
   private final ServerSocket listener;
-  private final int targetPort;
+  // Where new connections go (open ones stay where they are); any thread.
+  private volatile int targetPort;
   private final int minMillis;
   private final int maxMillis;
   // Seeded; used only on the timer thread.
@@ -100,6 +102,26 @@ public final class ChaosProxy implements AutoCloseable {
   /** Stops forwarding bytes on every connection, open or new, without closing any. */
   public void blackhole() {
     blackholed = true;
+  }
+
+  /**
+   * Sends connections accepted from now on to 127.0.0.1:{@code port}; open ones keep their target.
+   *
+   * <pre>{@code
+   * proxy.retarget(otherNode.port());   // the next reconnection lands on the other node
+   * }</pre>
+   */
+  public void retarget(int port) {
+    if (port < 1 || port > 65_535) throw new IllegalArgumentException("not a port: " + port);
+    targetPort = port;
+  }
+
+  /** Cuts every connection open now, resetting both sides, as a timed cut does; returns how many. */
+  public int cutAll() {
+    int n = 0;
+    for (Pair pair : open) if (pair.close(true)) n++;
+    cuts.addAndGet(n);
+    return n;
   }
 
   /** Forwards again (bytes read while blackholed are gone). */

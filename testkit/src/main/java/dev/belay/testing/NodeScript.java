@@ -62,6 +62,91 @@ public final class NodeScript {
     }
   }
 
+  /**
+   * Starts {@code node <script> args...} and talks to it while it runs: its stdout line by line,
+   * lines written to its stdin. For scripts a test drives step by step.
+   *
+   * <pre>{@code
+   * try (NodeScript.Running client = NodeScript.start("recovery-cluster.mjs", url, "r")) {
+   *   String connected = client.nextLine(Duration.ofSeconds(20));
+   *   client.send("disconnect");
+   * }
+   * }</pre>
+   */
+  public static Running start(String script, String... args) {
+    ensureInstalled();
+    List<String> command = new ArrayList<>();
+    command.add("node");
+    command.add(DIR.resolve(script).toString());
+    command.addAll(List.of(args));
+    try {
+      return new Running(script, new ProcessBuilder(command).directory(DIR.toFile()).start());
+    } catch (IOException e) {
+      throw new AssertionError("cannot start node (is Node.js 20 installed and on PATH?): " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A running script: {@link #nextLine} takes what it printed, in order; {@link #close()} kills it.
+   * Threading: one reader thread per stream; the methods are meant for the test thread.
+   */
+  public static final class Running implements AutoCloseable {
+    private final String script;
+    private final Process process;
+    // Lines of stdout, in order; filled by the reader thread.
+    private final java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+    private final CompletableFuture<String> stderr;
+    private final java.io.Writer stdin;
+
+    private Running(String script, Process process) {
+      this.script = script;
+      this.process = process;
+      this.stderr = readAsync(process.getErrorStream());
+      this.stdin = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+      Thread reader = new Thread(() -> {
+        try (java.io.BufferedReader in = new java.io.BufferedReader(
+            new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+          for (String line; (line = in.readLine()) != null; ) lines.add(line);
+        } catch (IOException ignored) {
+          // the process ended
+        }
+      }, "node-" + script);
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    /** The next line the script printed; fails the test when none comes within {@code timeout}. */
+    public String nextLine(Duration timeout) {
+      try {
+        String line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (line == null) {
+          fail("node " + script + " printed nothing more within " + timeout + (process.isAlive() ? "" : " (it exited)")
+              + "; stderr:\n" + stderr.getNow(""));
+        }
+        return line;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+
+    /** Writes {@code line} and a newline to the script's stdin. */
+    public void send(String line) {
+      try {
+        stdin.write(line + "\n");
+        stdin.flush();
+      } catch (IOException e) {
+        throw new AssertionError("cannot write to node " + script + ": " + e.getMessage(), e);
+      }
+    }
+
+    /** Kills the script. */
+    @Override
+    public void close() {
+      process.destroyForcibly();
+    }
+  }
+
   private static synchronized void ensureInstalled() {
     if (installed) return;
     if (!Files.isDirectory(DIR.resolve("node_modules"))) {

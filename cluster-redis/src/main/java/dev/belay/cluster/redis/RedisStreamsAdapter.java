@@ -40,7 +40,9 @@ import java.util.logging.Logger;
  * channel named after it, so a node counts while its connection lives, and a node killed with
  * {@code kill -9} is gone from every other node's list within about a second (its requests stop
  * waiting for it). Sessions for connection state recovery live in Redis ({@link RedisSessionStore}),
- * so a client recovers on any node; the stream is the log of missed packets.
+ * so a client recovers on any node; the stream is the log of missed packets. With recovery on,
+ * the sessions of live sockets are kept there too ({@link LiveSessions}): a client whose node was
+ * killed recovers on another one, with its rooms and its data as of its last room change.
  *
  * <p>Threading: messages arrive on the transport's reader and dispatch threads and go to
  * {@link ClusterAdapter}'s handlers, which are thread-safe; the discovery timer runs on the
@@ -54,6 +56,8 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
   private final SharedTransport shared;
   private final RedisStreamsTransport transport;
   private final RedisSessionStore sessions;
+  /** The live sockets' sessions kept in Redis; null when recovery is off. Thread-safe. */
+  private final LiveSessions live;
   /** Nodes seen through Redis at the last discovery; written by discovery callbacks, one at a time. */
   private volatile Set<String> discovered = Set.of();
   /** The next discovery; guarded by this. */
@@ -66,6 +70,9 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     this.shared = shared;
     this.transport = shared.acquire();
     this.sessions = RedisSessionStore.on(transport);
+    ConnectionStateRecovery recovery = namespace.recovery();
+    this.live = recovery == null ? null
+        : new LiveSessions(namespace, transport.commands(), transport.options(), recovery.maxDisconnectionDuration());
   }
 
   /**
@@ -161,6 +168,34 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     return transport.serverCount(namespace().name()).thenApply(Long::intValue);
   }
 
+  // ---------------------------------------------------------------- live sessions (recovery on)
+
+  /** Also schedules the write of the socket's live session (recovery on). */
+  @Override
+  public void addAll(String socketId, Set<String> rooms) {
+    super.addAll(socketId, rooms);
+    if (live != null) live.changed(socketId);
+  }
+
+  /** Also schedules the write of the socket's live session (recovery on). */
+  @Override
+  public void del(String socketId, String room) {
+    super.del(socketId, room);
+    if (live != null) live.changed(socketId);
+  }
+
+  /**
+   * Also deletes the socket's live session (recovery on), the delete issued before this returns:
+   * a socket that leaves on purpose leaves nothing to recover, and the socket layer's
+   * {@link #persistSession} for an unexpected disconnect, which follows on the same connection,
+   * stores the session again.
+   */
+  @Override
+  public void delAll(String socketId) {
+    super.delAll(socketId);
+    if (live != null) live.left(socketId);
+  }
+
   /** The stream is the log: nothing to keep in memory. */
   @Override
   protected void storePacket(String offset, List<Object> data, BroadcastOptions options) {}
@@ -169,11 +204,15 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
   public void persistSession(SessionToPersist session) {
     ConnectionStateRecovery recovery = namespace().recovery();
     if (recovery == null) return;
-    sessions.persist(new RedisSessionStore.StoredSession(session.sid(), session.pid(), session.rooms(), session.data(),
-        List.of()), recovery.maxDisconnectionDuration()).exceptionally(error -> {
-          LOG.log(Level.WARNING, "cannot store session " + session.sid() + " in Redis", error);
-          return null;
-        });
+    try {
+      sessions.persist(new RedisSessionStore.StoredSession(session.sid(), session.pid(), session.rooms(), session.data(),
+          List.of()), recovery.maxDisconnectionDuration()).exceptionally(error -> {
+            LOG.log(Level.WARNING, "cannot store session " + session.sid() + " in Redis", error);
+            return null;
+          });
+    } catch (RuntimeException e) { // data that MessagePack cannot carry: the session cannot be kept
+      LOG.log(Level.WARNING, "cannot store session " + session.sid() + " in Redis", e);
+    }
   }
 
   @Override
@@ -196,6 +235,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     if (closed) return;
     super.close();
     closed = true;
+    if (live != null) live.close();
     synchronized (this) {
       if (discoveryTimer != null) discoveryTimer.cancel();
     }
