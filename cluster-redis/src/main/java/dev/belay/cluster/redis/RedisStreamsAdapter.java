@@ -107,6 +107,15 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
         });
   }
 
+  /**
+   * Unknown: where a socket started in the shared stream cannot be told from here, so a client
+   * that got no packet yet gets a fresh socket, as with Node's adapter.
+   */
+  @Override
+  public String resumePoint() {
+    return null;
+  }
+
   /** The stream hands every node its own entries back, in the one order all nodes read. */
   @Override
   protected boolean readsOwnMessages() {
