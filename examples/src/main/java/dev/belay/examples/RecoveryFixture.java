@@ -6,9 +6,11 @@ import dev.belay.ServerOptions;
 import dev.belay.engine.Cors;
 import dev.belay.engine.EngineOptions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -29,8 +31,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code all}, one every M ms on a server timer, and acks {@code "started"} at once;
  *   <li>{@code inc} {@code {"seq": k}} (ack): records k for the socket id (a k seen before counts
  *       as a duplicate) and acks k;
- *   <li>{@code stats} (ack): acks {@code {"received": <distinct seqs>, "duplicates": <repeats>}}
- *       for the socket id.
+ *   <li>{@code stats} (ack): acks {@code {"received": <distinct seqs>, "duplicates": <repeats>,
+ *       "disconnects": [<reason>, ...]}} for the socket id, the disconnects being the reasons the
+ *       server gave each time this socket id left (such as {@code "ping timeout"} when the server
+ *       found the connection silent), oldest first.
  * </ul>
  *
  * <pre>{@code
@@ -61,9 +65,14 @@ public final class RecoveryFixture {
     // socket id -> the inc seqs its handler saw, and how many of them were repeats; any thread.
     Map<String, Set<Long>> received = new ConcurrentHashMap<>();
     Map<String, AtomicInteger> duplicates = new ConcurrentHashMap<>();
+    // socket id -> why the server disconnected it, each time; appended on the socket's lane, read
+    // on any (a recovered socket keeps its id, so this spans its reconnections).
+    Map<String, List<String>> disconnects = new ConcurrentHashMap<>();
     server.on("connection", socket -> {
       socket.join("all");
       if (!socket.recovered()) socket.emit("welcome", Map.of("id", socket.id()));
+      socket.onDisconnect(reason -> disconnects.computeIfAbsent(socket.id(), id -> new CopyOnWriteArrayList<>())
+          .add(reason.text()));
       socket.on("start", (args, ack) -> {
         Map<?, ?> options = args.isEmpty() || !(args.get(0) instanceof Map<?, ?> m) ? Map.of() : m;
         long n = number(options.get("n"), 0);
@@ -82,7 +91,8 @@ public final class RecoveryFixture {
       socket.on("stats", (args, ack) -> {
         Set<Long> seen = received.getOrDefault(socket.id(), Set.of());
         AtomicInteger repeats = duplicates.get(socket.id());
-        ack.send(Map.of("received", seen.size(), "duplicates", repeats == null ? 0 : repeats.get()));
+        ack.send(Map.of("received", seen.size(), "duplicates", repeats == null ? 0 : repeats.get(),
+            "disconnects", List.copyOf(disconnects.getOrDefault(socket.id(), List.of()))));
       });
     });
     return server;

@@ -25,6 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link #blackhole()} instead stops forwarding on every open connection while keeping it open, as
  * a proxy that buffers or a dead route does. {@link #retarget(int)} sends new connections to another
  * port (a load balancer failing over to another node); {@link #cutAll()} cuts what is open now.
+ * {@link #blackholeOpen()} silences only the connections open at that moment, entirely (not
+ * even a close gets through), while new ones keep forwarding: a transport that went silent after
+ * it opened, with a working route for the next one.
  *
  * <pre>{@code
  * try (ChaosProxy proxy = ChaosProxy.start(serverPort, 42L, 100, 800)) {
@@ -124,6 +127,25 @@ public final class ChaosProxy implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Silences every connection open now, as a dead route does: from now on none of its bytes, and
+   * neither its end (FIN or reset) from one side, reach the other side; each side's socket is
+   * released once both sides have closed theirs (or at {@link #close()}). Connections opened
+   * later forward as usual, and {@link #restore()} does not bring a silenced one back.
+   *
+   * @return how many connections were silenced
+   */
+  public int blackholeOpen() {
+    int silenced = 0;
+    for (Pair pair : open) {
+      if (!pair.silent) {
+        pair.silent = true;
+        silenced++;
+      }
+    }
+    return silenced;
+  }
+
   /** Forwards again (bytes read while blackholed are gone). */
   public void restore() {
     blackholed = false;
@@ -172,15 +194,17 @@ public final class ChaosProxy implements AutoCloseable {
       InputStream in = from.getInputStream();
       OutputStream out = to.getOutputStream();
       for (int n; (n = in.read(buffer)) >= 0; ) {
-        if (blackholed) continue;
+        if (blackholed || pair.silent) continue;
         out.write(buffer, 0, n);
         out.flush();
       }
-      // A clean end of stream on one side: pass the half-close on, as a TCP proxy does.
-      to.shutdownOutput();
+      // A clean end of stream on one side: pass the half-close on, as a TCP proxy does (unless
+      // the pair is silenced: then the other side hears nothing).
+      if (!pair.silent) to.shutdownOutput();
       if (pair.halfClosed.incrementAndGet() == 2) pair.close(false);
     } catch (IOException e) {
-      pair.close(false);
+      // On a silenced pair a reset goes no further either: the pair ends when both sides have.
+      if (!pair.silent || pair.halfClosed.incrementAndGet() == 2) pair.close(false);
     }
   }
 
@@ -211,8 +235,11 @@ public final class ChaosProxy implements AutoCloseable {
     private final Socket upstream;
     // Set once by the first close; any thread.
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-    // How many directions ended cleanly; both: the pair is done. Any thread.
+    // How many directions ended (cleanly, or in any way once silenced); both: the pair is done.
+    // Any thread.
     final AtomicInteger halfClosed = new AtomicInteger();
+    // Whether blackholeOpen() silenced this pair; set once, read by both pumps. Any thread.
+    volatile boolean silent;
 
     Pair(Socket client, Socket upstream) {
       this.client = client;
