@@ -94,7 +94,11 @@ function report() {
 }
 const connected = () => socket.connected ? Promise.resolve() : new Promise((resolve) => socket.once("connect", resolve));
 
-await new Promise((resolve) => socket.once("connect", resolve));
+// The stream starts once the client holds an offset (its welcome), the point recovery resumes from.
+await new Promise((resolve) => {
+  if (socket._lastOffset !== undefined) resolve();
+  else socket.once("welcome", () => resolve());
+});
 if (socket.io.engine.transport.name !== mode) fail("connected on " + socket.io.engine.transport.name);
 // The stream is started on a direct connection, which the proxy never silences.
 const control = (await import("socket.io-client")).io(direct, { path: "/recovery/", forceNew: true, transports: ["websocket"] });
