@@ -167,7 +167,12 @@ class RecoveryChaosBrowserTest extends SharedBrowserTest {
     int welcomes = report.get("welcomes").getAsInt();
     assertTrue(welcomes >= 1 && welcomes <= 1 + report.get("beforeFirstOffset").getAsInt(),
         "welcome (a fresh socket) only at first, or after a drop before any packet arrived: " + summary);
-    assertTrue(report.get("reconnects").getAsInt() >= 3, "the proxy must have cut a few times: " + summary);
+    assertTrue(cuts >= 3, "the proxy must have cut a few times: " + summary);
+    // On polling a cut request is sent again (by Chromium on a reused connection, and by the client
+    // with resend-safe polling), so cuts need not cost reconnections there.
+    if (!mode.equals("polling")) {
+      assertTrue(report.get("reconnects").getAsInt() >= 3, "cuts must have caused reconnections: " + summary);
+    }
     assertEquals(INCS, report.get("received").getAsInt(), summary);
     assertEquals(0, report.get("duplicates").getAsInt(), summary);
     System.out.println(summary);

@@ -113,6 +113,7 @@ class SilentTransportTest {
           if (reason.getAsString().equals("ping timeout")) pingTimeouts++;
         }
         assertTrue(pingTimeouts >= SILENCES, "the server noticed each silence by its own heartbeat: " + summary);
+        System.out.println(client + "/" + transport + ": " + report.get("silences"));
       } finally {
         control.stop(0);
       }
