@@ -63,7 +63,8 @@ class RecoveryChaosBrowserTest extends SharedBrowserTest {
       let expected = 1;
       const errors = [];
       let reconnects = 0, notRecovered = 0, firstConnect = true, welcomes = 0;
-      // Reconnections before the first packet with an offset: a fresh socket then, as in Socket.IO.
+      // Reconnections before the client got its first packet: it has no offset to send, and Belay
+      // resumes it from where its socket started (Socket.IO would give it a fresh socket).
       let beforeFirstOffset = 0;
       let offsetAtDrop;
       const transportsSeen = new Set();
@@ -77,8 +78,8 @@ class RecoveryChaosBrowserTest extends SharedBrowserTest {
         transportsSeen.add(socket.io.engine.transport.name);
         if (firstConnect) { firstConnect = false; return; }
         reconnects++;
-        if (!socket.recovered && offsetAtDrop === undefined) beforeFirstOffset++;
-        else if (!socket.recovered) { notRecovered++; errors.push('reconnection ' + reconnects + ' not recovered'); }
+        if (offsetAtDrop === undefined) beforeFirstOffset++;
+        if (!socket.recovered) { notRecovered++; errors.push('reconnection ' + reconnects + ' not recovered'); }
       });
       const done = new Promise((resolve) => {
         socket.on('tick', (i) => {
@@ -90,12 +91,7 @@ class RecoveryChaosBrowserTest extends SharedBrowserTest {
       out.report = () => ({ ticks: expected - 1, reconnects, notRecovered, beforeFirstOffset, welcomes,
         transports: [...transportsSeen], errors: errors.slice(0, 20), drops: drops.slice(0, 40) });
       (async () => {
-        // The stream starts once the client holds an offset (its welcome): before that a drop
-        // leaves nothing to resume from (a fresh socket, as in Socket.IO).
-        await new Promise((resolve) => {
-          if (socket._lastOffset !== undefined) resolve();
-          else socket.once('welcome', () => resolve());
-        });
+        await new Promise((resolve) => socket.once('connect', resolve));
         // The stream is started on a direct connection, so that a cut cannot lose or repeat the request.
         const control = window.control = io(direct, { path: '/recovery/', forceNew: true, transports: ['websocket'] });
         await new Promise((resolve) => control.once('connect', resolve));
@@ -164,9 +160,7 @@ class RecoveryChaosBrowserTest extends SharedBrowserTest {
     assertEquals(TICKS, report.get("ticks").getAsInt(), summary);
     assertEquals(0, report.getAsJsonArray("errors").size(), summary);
     assertEquals(0, report.get("notRecovered").getAsInt(), summary);
-    int welcomes = report.get("welcomes").getAsInt();
-    assertTrue(welcomes >= 1 && welcomes <= 1 + report.get("beforeFirstOffset").getAsInt(),
-        "welcome (a fresh socket) only at first, or after a drop before any packet arrived: " + summary);
+    assertEquals(1, report.get("welcomes").getAsInt(), "one socket all along, one welcome: " + summary);
     assertTrue(cuts >= 3, "the proxy must have cut a few times: " + summary);
     // On polling a cut request is sent again (by Chromium on a reused connection, and by the client
     // with resend-safe polling), so cuts need not cost reconnections there.
