@@ -41,6 +41,7 @@ class RecoveryChaosBrowserTest extends SharedBrowserTest {
   private static final long SEED = Long.getLong("recovery.seed", System.nanoTime());
   // Written by the test methods (one at a time), read by stop().
   private static final AtomicInteger TOTAL_CUTS = new AtomicInteger();
+  // Set once in @BeforeAll, read by the tests (one at a time).
   private static Undertow server;
   private static int port;
 

@@ -44,6 +44,7 @@ class SilentTransportTest {
   private static final int TICKS = Integer.getInteger("recovery.ticks", 150);
   private static final int EVERY_MS = Integer.getInteger("recovery.everyMs", 40);
   private static final int SILENCES = Integer.getInteger("recovery.silences", 2);
+  // Set once in @BeforeAll, read by the tests (one at a time).
   private static Undertow server;
   private static int port;
   private static Path bundled;
