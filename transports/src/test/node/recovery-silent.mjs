@@ -129,10 +129,10 @@ for (const s of silences) {
 let stats = null;
 for (let attempt = 0; attempt < 20 && stats === null; attempt++) {
   try {
-    stats = await socket.timeout(2000).emitWithAck("stats");
+    stats = await socket.timeout(2000).emitWithAck("disconnects");
   } catch (e) { /* ask again */ }
 }
-console.log(JSON.stringify(Object.assign(report(), { serverDisconnects: stats ? stats.disconnects : null })));
+console.log(JSON.stringify(Object.assign(report(), { serverDisconnects: stats })));
 control.close();
 socket.close();
 process.exit(0);

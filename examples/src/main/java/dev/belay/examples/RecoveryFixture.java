@@ -31,10 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code all}, one every M ms on a server timer, and acks {@code "started"} at once;
  *   <li>{@code inc} {@code {"seq": k}} (ack): records k for the socket id (a k seen before counts
  *       as a duplicate) and acks k;
- *   <li>{@code stats} (ack): acks {@code {"received": <distinct seqs>, "duplicates": <repeats>,
- *       "disconnects": [<reason>, ...]}} for the socket id, the disconnects being the reasons the
- *       server gave each time this socket id left (such as {@code "ping timeout"} when the server
- *       found the connection silent), oldest first.
+ *   <li>{@code stats} (ack): acks {@code {"received": <distinct seqs>, "duplicates": <repeats>}}
+ *       for the socket id;
+ *   <li>{@code disconnects} (ack), an addition for Belay's own tests: acks the reasons the server
+ *       gave each time this socket id left (such as {@code "ping timeout"} when it found the
+ *       connection silent), oldest first.
  * </ul>
  *
  * <pre>{@code
@@ -91,9 +92,10 @@ public final class RecoveryFixture {
       socket.on("stats", (args, ack) -> {
         Set<Long> seen = received.getOrDefault(socket.id(), Set.of());
         AtomicInteger repeats = duplicates.get(socket.id());
-        ack.send(Map.of("received", seen.size(), "duplicates", repeats == null ? 0 : repeats.get(),
-            "disconnects", List.copyOf(disconnects.getOrDefault(socket.id(), List.of()))));
+        ack.send(Map.of("received", seen.size(), "duplicates", repeats == null ? 0 : repeats.get()));
       });
+      socket.on("disconnects", (args, ack) ->
+          ack.send(List.copyOf(disconnects.getOrDefault(socket.id(), List.of()))));
     });
     return server;
   }
