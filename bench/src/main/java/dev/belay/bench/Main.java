@@ -19,6 +19,7 @@ public final class Main {
       case "floor-server" -> FloorServer.main(host(rest), port(rest));
       case "load" -> Load.main(rest);
       case "report" -> Report.main(rest);
+      case "cluster-report" -> ClusterReport.main(rest);
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
       default -> usage();
     }
@@ -39,6 +40,7 @@ public final class Main {
           floor-server  --port N [--host H]   raw Undertow WebSocket floor
           load          --port N --scenarios echo-ack:ws,... [see bench/README.md]
           report        --in DIR --out FILE.md
+          cluster-report --in DIR --out FILE.md  the cross-node fan-out (bench/run-cluster.sh)
           jmh           [JMH options]          codec microbenchmarks
         Every server also answers GET /mem on port N+1 (heap after a full GC).""");
     System.exit(2);
