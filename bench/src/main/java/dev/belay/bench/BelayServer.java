@@ -38,7 +38,7 @@ public final class BelayServer {
 
   /** Builds the contract's server, with connection state recovery on or off; not yet listening. */
   public static Server create(boolean listenersOnIoThread, boolean recovery) {
-    return create(listenersOnIoThread, recovery, null);
+    return create(listenersOnIoThread, recovery, (RedisClient) null);
   }
 
   /**
@@ -47,9 +47,17 @@ public final class BelayServer {
    * process: the bench's servers are stopped by ending their process.
    */
   public static Server create(boolean listenersOnIoThread, boolean recovery, String redis) {
+    return create(listenersOnIoThread, recovery, redis != null ? RedisClient.create(redis) : null);
+  }
+
+  /**
+   * Builds the contract's server, one node of the cluster on {@code redis} (which stays the
+   * caller's to shut down) or alone when it is null; not yet listening.
+   */
+  public static Server create(boolean listenersOnIoThread, boolean recovery, RedisClient redis) {
     ServerOptions.Builder options = ServerOptions.builder();
     if (redis != null) {
-      options.adapter(RedisStreamsAdapter.factory(RedisClient.create(redis), RedisStreamsOptions.defaults()));
+      options.adapter(RedisStreamsAdapter.factory(redis, RedisStreamsOptions.defaults()));
     }
     Server server = new Server(options
         .connectionStateRecovery(recovery ? ConnectionStateRecovery.defaults() : null)
