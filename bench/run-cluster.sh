@@ -99,6 +99,8 @@ run_kind() {
   start_node "$kind" "$p2" > "$DIR/$kind-2.server.log" 2>&1 &
   local n2=$!
   pids+=("$n1" "$n2")
+  # The load from other work moves every figure here: record it beside each run's row.
+  echo "load average before $kind run $round: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$DIR/machine.txt"
   if ! wait_port "$p1" || ! wait_port "$p2"; then
     echo "$kind did not start; see $DIR/$kind-*.server.log"
     echo "{\"server\":\"$kind\",\"scenario\":\"fanout-cluster\",\"transport\":\"ws\",\"error\":\"nodes did not start\"}" >> "$DIR/$kind.jsonl"

@@ -14,7 +14,7 @@ import java.util.Map;
  * {@code cluster-report --in DIR --out FILE.md}: the cross-node fan-out comparison from the
  * {@code fanout-cluster} rows that bench/run-cluster.sh collected in {@code DIR/belay.jsonl} and
  * {@code DIR/node.jsonl}, with {@code DIR/machine.txt} and {@code DIR/sizes.txt}: one column per
- * cluster run (in the order run), and Belay/Node when each ran once.
+ * cluster run (Belay's first, each kind's in the order run), and Belay/Node when each ran once.
  *
  * <pre>{@code java -jar belay-bench.jar cluster-report --in bench/results/tmp/2026-12-03-0800 --out r.md}</pre>
  */
@@ -86,6 +86,7 @@ public final class ClusterReport {
     line(md, rows, ratio, "clients that missed a broadcast", "incompleteClients", "%,.0f", false);
     line(md, rows, ratio, "duplicate deliveries", "duplicates", "%,.0f", false);
     line(md, rows, ratio, "clients lost", "failed", "%,.0f", false);
+    line(md, rows, ratio, "deliveries/s (offered: rate × clients)", "perS", "%,.0f", false);
     line(md, rows, ratio, "p50 latency, ms", "p50Ms", "%.1f", ratio);
     line(md, rows, ratio, "p99 latency, ms", "p99Ms", "%.1f", ratio);
     line(md, rows, ratio, "max latency, ms", "maxMs", "%.1f", ratio);
