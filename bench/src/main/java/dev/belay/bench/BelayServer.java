@@ -3,7 +3,10 @@ package dev.belay.bench;
 import dev.belay.ConnectionStateRecovery;
 import dev.belay.Server;
 import dev.belay.ServerOptions;
+import dev.belay.cluster.redis.RedisStreamsAdapter;
+import dev.belay.cluster.redis.RedisStreamsOptions;
 import dev.belay.engine.EngineOptions;
+import io.lettuce.core.RedisClient;
 import java.time.Duration;
 
 /**
@@ -13,9 +16,12 @@ import java.time.Duration;
  * {@link EngineOptions.Builder#listenersOnIoThread(boolean) listenersOnIoThread}, Belay's mode for
  * handlers that never block; the default runs them on the worker pool. {@code --recovery on} turns
  * on connection state recovery with its defaults (every emit stamped with an offset and stored,
- * every acknowledged event's answer kept), to measure what it costs.
+ * every acknowledged event's answer kept), to measure what it costs. {@code --redis URI} makes the
+ * server one node of a cluster on that Redis ({@code RedisStreamsAdapter} with its defaults), so
+ * that a broadcast reaches the clients of every node: the cross-node fan-out benchmark runs two.
  *
- * <pre>{@code java -jar belay-bench.jar server --port 3400 --listeners io-thread --recovery on}</pre>
+ * <pre>{@code java -jar belay-bench.jar server --port 3400 --listeners io-thread --recovery on
+ * java -jar belay-bench.jar server --port 3400 --redis redis://127.0.0.1:6379}</pre>
  */
 public final class BelayServer {
   private BelayServer() {}
@@ -32,7 +38,28 @@ public final class BelayServer {
 
   /** Builds the contract's server, with connection state recovery on or off; not yet listening. */
   public static Server create(boolean listenersOnIoThread, boolean recovery) {
-    Server server = new Server(ServerOptions.builder()
+    return create(listenersOnIoThread, recovery, (RedisClient) null);
+  }
+
+  /**
+   * Builds the contract's server, one node of the cluster on {@code redis} (a {@code redis://}
+   * URI) or alone when it is null; not yet listening. The Redis client lives as long as the
+   * process: the bench's servers are stopped by ending their process.
+   */
+  public static Server create(boolean listenersOnIoThread, boolean recovery, String redis) {
+    return create(listenersOnIoThread, recovery, redis != null ? RedisClient.create(redis) : null);
+  }
+
+  /**
+   * Builds the contract's server, one node of the cluster on {@code redis} (which stays the
+   * caller's to shut down) or alone when it is null; not yet listening.
+   */
+  public static Server create(boolean listenersOnIoThread, boolean recovery, RedisClient redis) {
+    ServerOptions.Builder options = ServerOptions.builder();
+    if (redis != null) {
+      options.adapter(RedisStreamsAdapter.factory(redis, RedisStreamsOptions.defaults()));
+    }
+    Server server = new Server(options
         .connectionStateRecovery(recovery ? ConnectionStateRecovery.defaults() : null)
         .engine(EngineOptions.builder()
             .path("/socket.io/")
@@ -55,10 +82,12 @@ public final class BelayServer {
     return server;
   }
 
-  public static void main(String host, int port, boolean listenersOnIoThread, boolean recovery) throws Exception {
+  public static void main(String host, int port, boolean listenersOnIoThread, boolean recovery, String redis)
+      throws Exception {
     Admin.start(host, port + 1);
-    create(listenersOnIoThread, recovery).listen(host, port);
+    create(listenersOnIoThread, recovery, redis).listen(host, port);
     System.out.println("belay server listening on " + host + ":" + port
-        + (listenersOnIoThread ? " (listeners on the I/O thread)" : "") + (recovery ? " (recovery on)" : ""));
+        + (listenersOnIoThread ? " (listeners on the I/O thread)" : "") + (recovery ? " (recovery on)" : "")
+        + (redis != null ? " (cluster on " + redis + ")" : ""));
   }
 }

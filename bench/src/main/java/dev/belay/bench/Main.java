@@ -13,12 +13,13 @@ public final class Main {
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {
-      case "server" -> BelayServer.main(host(rest), port(rest), listenersOnIoThread(rest), recovery(rest));
+      case "server" -> BelayServer.main(host(rest), port(rest), listenersOnIoThread(rest), recovery(rest), redis(rest));
       case "engine-server" -> EngineBenchServer.main(host(rest), port(rest), listenersOnIoThread(rest));
       case "netty-server" -> NettyServer.main(host(rest), port(rest));
       case "floor-server" -> FloorServer.main(host(rest), port(rest));
       case "load" -> Load.main(rest);
       case "report" -> Report.main(rest);
+      case "cluster-report" -> ClusterReport.main(rest);
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
       default -> usage();
     }
@@ -28,15 +29,18 @@ public final class Main {
     System.err.println("""
         usage: java -jar belay-bench.jar <command> [options]
           server        --port N [--host H] [--listeners workers|io-thread] [--recovery off|on]
+                        [--redis redis://H:P]
                                               Belay with the bench contract; listeners on the
                                               worker pool (default) or on the I/O thread;
-                                              connection state recovery off (default) or on
+                                              connection state recovery off (default) or on;
+                                              with --redis, one node of a cluster on that Redis
           engine-server --port N [--host H] [--listeners workers|io-thread]
                                               Belay's Engine.IO layer, Socket.IO framing by hand
           netty-server  --port N [--host H]   netty-socketio with the bench contract
           floor-server  --port N [--host H]   raw Undertow WebSocket floor
           load          --port N --scenarios echo-ack:ws,... [see bench/README.md]
           report        --in DIR --out FILE.md
+          cluster-report --in DIR --out FILE.md  the cross-node fan-out (bench/run-cluster.sh)
           jmh           [JMH options]          codec microbenchmarks
         Every server also answers GET /mem on port N+1 (heap after a full GC).""");
     System.exit(2);
@@ -68,6 +72,15 @@ public final class Main {
         yield false;
       }
     };
+  }
+
+  /** {@code --redis URI}: a {@code redis://} or {@code rediss://} URI, or null when absent. */
+  static String redis(String[] args) {
+    String uri = opt(args, "--redis", null);
+    if (uri != null && !uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
+      usage();
+    }
+    return uri;
   }
 
   static String host(String[] args) {

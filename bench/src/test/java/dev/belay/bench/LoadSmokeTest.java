@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.belay.bench.load.Load;
+import dev.belay.binding.Listening;
+import dev.belay.cluster.redis.testing.RedisServer;
+import io.lettuce.core.RedisClient;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,6 +55,40 @@ class LoadSmokeTest {
       }
     } finally {
       server.close();
+    }
+  }
+
+  /**
+   * The cross-node fan-out on two in-process Belay nodes sharing a real redis-server: clients on
+   * both nodes, one broadcast sent through node 1, and every client, those of node 2 included,
+   * receives it exactly once.
+   */
+  @Test
+  void crossNodeFanOutReachesEveryClientOfBothNodes() throws Exception {
+    try (RedisServer redis = RedisServer.start()) {
+      RedisClient client = RedisClient.create(redis.uri());
+      dev.belay.Server one = BelayServer.create(false, false, client);
+      dev.belay.Server two = BelayServer.create(false, false, client);
+      try (Listening a = one.listen("127.0.0.1", 0); Listening b = two.listen("127.0.0.1", 0)) {
+        Load.Options o = Load.parse(new String[] {
+            "--port", String.valueOf(a.port()), "--ports", a.port() + "," + b.port(), "--label", "belay",
+            "--loops", "1", "--scenarios", "fanout-cluster:ws", "--fanout-clients", "6",
+            "--rate", "5", "--duration", "0.2", "--warmup", "0", "--connect-timeout", "10"});
+        Map<String, Object> row = Load.run(o).get(0);
+
+        assertFalse(row.containsKey("error"), () -> "scenario failed: " + row);
+        assertEquals(1, ((Number) row.get("broadcasts")).intValue(), () -> "one broadcast: " + row);
+        assertEquals(7L, ((Number) row.get("delivered")).longValue(), () -> "sender + 6 receivers: " + row);
+        assertEquals(4L, ((Number) row.get("node1Delivered")).longValue(), () -> "node 1: the sender + 3: " + row);
+        assertEquals(3L, ((Number) row.get("node2Delivered")).longValue(), () -> "node 2, through Redis: " + row);
+        assertEquals(0L, ((Number) row.get("missing")).longValue(), () -> "nothing lost: " + row);
+        assertEquals(0L, ((Number) row.get("incompleteClients")).longValue(), () -> "every client: " + row);
+        assertEquals(0L, ((Number) row.get("duplicates")).longValue(), () -> "once each: " + row);
+      } finally {
+        one.close();
+        two.close();
+        client.shutdown();
+      }
     }
   }
 

@@ -62,6 +62,26 @@ class ReportTest {
     assertEquals("9.00 12.00 10.00", merged.get("cpuUsProcesses").getAsString());
   }
 
+  @Test
+  void clusterReportPutsBelayAndNodeSideBySideWithTheirRatio(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("belay.jsonl"), """
+        {"server":"belay","scenario":"fanout-cluster","transport":"ws","broadcasts":100,"expected":500100,"delivered":500100,"missing":0,"incompleteClients":0,"duplicates":0,"failed":0,"p50Ms":20,"p99Ms":60,"cpuUsPerDelivery":12,"serverCpuS":6,"node1Clients":2501,"node2Clients":2500,"node1P50Ms":10,"node1P99Ms":40,"node2P50Ms":30,"node2P99Ms":70}
+        """);
+    Files.writeString(dir.resolve("node.jsonl"), """
+        {"server":"node","scenario":"fanout-cluster","transport":"ws","broadcasts":100,"expected":500100,"delivered":500000,"missing":100,"incompleteClients":1,"duplicates":0,"failed":0,"p50Ms":10,"p99Ms":40,"cpuUsPerDelivery":15,"serverCpuS":7.5,"node1Clients":2501,"node2Clients":2500}
+        """);
+    Path out = dir.resolve("cluster.md");
+
+    ClusterReport.main(new String[] {"--in", dir.toString(), "--out", out.toString()});
+
+    String md = Files.readString(out);
+    assertTrue(md.contains("| clients, sender included | 5,001 (2,501 + 2,500) | 5,001 (2,501 + 2,500) |  |"), md);
+    assertTrue(md.contains("| clients that missed a broadcast | 0 | 1 |  |"), md);
+    assertTrue(md.contains("| p99 latency, ms | 60.0 | 40.0 | 1.50 |"), md);
+    assertTrue(md.contains("| server CPU per delivery, µs (both nodes) | 12.00 | 15.00 | 0.80 |"), md);
+    assertTrue(md.contains("| p50 / p99 on node 2 (via Redis), ms | 30.0 / 70.0 | n/a / n/a |  |"), md);
+  }
+
   private static JsonObject row(String json) {
     return JsonParser.parseString(json).getAsJsonObject();
   }

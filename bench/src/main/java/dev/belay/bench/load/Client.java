@@ -1,6 +1,7 @@
 package dev.belay.bench.load;
 
 import java.net.InetSocketAddress;
+import java.util.BitSet;
 
 /**
  * One simulated Socket.IO client in the main namespace: Engine.IO handshake, {@code 40} connect,
@@ -36,6 +37,12 @@ public final class Client {
   int inflight;
   int nextAckId;
   long sent;
+  /** Cluster runs: the index of the server this client was sent to; set before {@link #start}. */
+  int group;
+  /** Cross-node fan-out: the sequence numbers of the broadcasts received; null until the first. */
+  BitSet ticks;
+  /** Cross-node fan-out: broadcasts received more than once. */
+  long duplicates;
 
   public Client(NioLoop loop, InetSocketAddress address, String path, String transport, Listener listener) {
     this.loop = loop;
@@ -124,11 +131,19 @@ public final class Client {
 
   /** Reads the {@code "t":<nanos>} stamp the generator put in a payload; -1 if none. */
   public static long stamp(String packet) {
-    int i = packet.indexOf("\"t\":");
-    if (i < 0) {
+    return number(packet, "\"t\":");
+  }
+
+  /**
+   * Reads the integer after the first {@code key} (e.g. {@code "s":}) in a payload the generator
+   * wrote; -1 if the key is absent.
+   */
+  static long number(String packet, String key) {
+    int i = packet.indexOf(key);
+    if (i < 0 || i + key.length() >= packet.length()) {
       return -1;
     }
-    i += 4;
+    i += key.length();
     boolean neg = packet.charAt(i) == '-';
     if (neg) {
       i++;

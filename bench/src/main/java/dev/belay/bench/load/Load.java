@@ -16,6 +16,8 @@ import java.util.Map;
  * <pre>
  * java -jar belay-bench.jar load --port 3000 --label belay --server-pid 1234 \
  *     --scenarios idle:ws,echo-ack:ws,echo:ws,echo-ack:polling,fanout:ws,ttfe:ws --out r.jsonl
+ * java -jar belay-bench.jar load --ports 3400,3402 --label belay --server-pid 1234,1240 \
+ *     --redis-pid 1200 --scenarios fanout-cluster:ws --out cluster.jsonl
  * </pre>
  */
 public final class Load {
@@ -27,7 +29,15 @@ public final class Load {
     public int port = 3000;
     public String path = "/socket.io/";
     public String label = "server";
+    /** The server's pid, or comma-separated pids of a cluster's nodes (CPU is their sum). */
     public String serverPid;
+    /**
+     * Cluster scenarios: the ports of the nodes, comma-separated ({@code 3400,3402}); the sender
+     * is on the first. Defaults to {@link #port} alone.
+     */
+    public String ports;
+    /** Cluster scenarios: the pid of redis-server, whose CPU is reported apart; optional. */
+    public String redisPid;
     public int adminPort = -1;
     public int loops = 2;
     public String out;
@@ -77,6 +87,8 @@ public final class Load {
         case "path" -> o.path = v;
         case "label" -> o.label = v;
         case "server-pid" -> o.serverPid = v;
+        case "ports" -> o.ports = v;
+        case "redis-pid" -> o.redisPid = v;
         case "admin-port" -> o.adminPort = Integer.parseInt(v);
         case "loops" -> o.loops = Integer.parseInt(v);
         case "out" -> o.out = v;
@@ -124,6 +136,7 @@ public final class Load {
             case "echo" -> s.echo(transport, false, row);
             case "echo-ack" -> s.echo(transport, true, row);
             case "fanout" -> s.fanout(transport, row);
+            case "fanout-cluster" -> s.fanoutCluster(transport, row);
             case "idle" -> s.idle(transport, row);
             case "ttfe" -> s.ttfe(transport, row);
             default -> throw new IllegalArgumentException("unknown scenario " + p[0]);

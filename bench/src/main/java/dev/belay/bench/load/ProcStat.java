@@ -22,6 +22,18 @@ public final class ProcStat {
     }
   }
 
+  /**
+   * User + system CPU seconds summed over comma-separated pids ({@code "12,34"}: the nodes of a
+   * cluster run); NaN if any is unknown.
+   */
+  public static double cpuSecondsSum(String pids) {
+    double sum = 0;
+    for (String pid : pids.split(",")) {
+      sum += cpuSeconds(pid.trim());
+    }
+    return sum;
+  }
+
   /** Resident set size in bytes; -1 if unknown. */
   public static long rssBytes(String pid) {
     try {

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -16,9 +17,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.LongStream;
 
 /**
- * The four load scenarios of the benchmark. The main thread only orchestrates (phases, clocks, CPU samples);
+ * The load scenarios of the benchmark. The main thread only orchestrates (phases, clocks, CPU samples);
  * all client work happens on the loops. Latencies are stamped into the payload by the sender
  * ({@code "t":System.nanoTime()}) and read back by the receiver in the same process, so they
  * need no clock agreement and no per-message map.
@@ -233,6 +235,202 @@ final class Scenarios implements AutoCloseable {
     row.put("failed", conn.failed.sum());
   }
 
+  // ---------------------------------------------------------------- cross-node fan-out
+
+  /**
+   * {@code fanout-cluster}: {@code --fanout-clients} N receivers plus the sender, dealt in turn to
+   * the nodes of {@code --ports} (the sender, client 0, on the first), all in {@code all}. After
+   * {@code --warmup} seconds of unmeasured broadcasts, the sender emits {@code broadcast} at
+   * {@code --rate} for {@code --duration}. Latency as in {@link #fanout}: from the sender's stamp
+   * to each receipt. Each broadcast carries its sequence number, so completeness is checked per
+   * client: one that missed a broadcast, or got one twice, is counted. Server CPU is the sum over
+   * {@code --server-pid}'s pids, Redis's apart ({@code --redis-pid}).
+   */
+  void fanoutCluster(String transport, Map<String, Object> row) throws Exception {
+    InetSocketAddress[] nodes = nodes();
+    int k = nodes.length;
+    // One recorder per loop and node, each written by its loop's thread only.
+    Recorder[][] byNode = new Recorder[loops.length][k];
+    for (Recorder[] perLoop : byNode) {
+      for (int j = 0; j < k; j++) {
+        perLoop[j] = new Recorder();
+      }
+    }
+    LongAdder delivered = new LongAdder();
+    LongAdder warmDelivered = new LongAdder();
+    Client.Listener l = new Client.Listener() {
+      @Override
+      public void onEvent(Client c, String p) {
+        if (!p.startsWith("42[\"tick\"")) {
+          return;
+        }
+        long seq = Client.number(p, "\"s\":");
+        if (seq < 0 || seq > Integer.MAX_VALUE) {
+          warmDelivered.increment();
+          return;
+        }
+        if (c.ticks == null) {
+          c.ticks = new BitSet();
+        }
+        if (c.ticks.get((int) seq)) {
+          c.duplicates++;
+          return;
+        }
+        c.ticks.set((int) seq);
+        byNode[loopIndex(c.loop)][c.group].record(System.nanoTime() - Client.stamp(p));
+        delivered.increment();
+      }
+    };
+    int n = o.fanoutClients + 1;
+    Connected conn = connect(n, transport, l, o.concurrency, nodes);
+    requireAll(conn, (int) Math.ceil(n * o.minConnected));
+    Client sender = conn.clients.get(0);
+    long warm = Math.round(o.rate * o.warmupS);
+    if (warm > 0) {
+      int warmSent = broadcastAtRate(sender, warm, false);
+      awaitCount(warmDelivered, warmSent * (conn.connected.sum() - conn.failed.sum()));
+    }
+    settle();
+    long total = Math.max(1, Math.round(o.rate * o.durationS));
+    String[] pids = o.serverPid != null ? o.serverPid.split(",") : new String[0];
+    Cpu[] perNode = new Cpu[pids.length];
+    for (int j = 0; j < pids.length; j++) {
+      perNode[j] = Cpu.start(pids[j].trim());
+    }
+    Cpu cpu = Cpu.start(o.serverPid);
+    Cpu redis = Cpu.start(o.redisPid);
+    long start = System.nanoTime();
+    int sent = broadcastAtRate(sender, total, true);
+    long expected = (long) sent * (conn.connected.sum() - conn.failed.sum());
+    awaitCount(delivered, expected);
+    double secs = (System.nanoTime() - start) / 1e9;
+    cpu.stop();
+    redis.stop();
+    StringBuilder nodeCpu = new StringBuilder();
+    for (Cpu c : perNode) {
+      c.stop();
+      nodeCpu.append(nodeCpu.length() > 0 ? " " : "").append(String.format(java.util.Locale.ROOT, "%.2f", c.server));
+    }
+    // Completeness per client, read on each client's own loop.
+    long[] clients = new long[k];
+    long[] got = new long[k];
+    long[] incomplete = new long[k];
+    long[] duplicates = {0};
+    onLoops(loop -> {
+      for (Client c : conn.clients) {
+        if (c.loop != loop || !c.connected || c.closed) {
+          continue;
+        }
+        int have = c.ticks == null ? 0 : c.ticks.cardinality();
+        synchronized (clients) {
+          clients[c.group]++;
+          got[c.group] += have;
+          incomplete[c.group] += have < sent ? 1 : 0;
+          duplicates[0] += c.duplicates;
+        }
+      }
+    });
+    Recorder all = new Recorder();
+    Recorder[] nodeRecorders = new Recorder[k];
+    onLoops(loop -> {
+      synchronized (all) {
+        Recorder[] mine = byNode[loopIndex(loop)];
+        for (int j = 0; j < k; j++) {
+          all.addAll(mine[j]);
+          nodeRecorders[j] = nodeRecorders[j] == null ? new Recorder() : nodeRecorders[j];
+          nodeRecorders[j].addAll(mine[j]);
+        }
+      }
+    });
+    disconnect(conn.clients);
+    long unique = delivered.sum();
+    row.put("clients", o.fanoutClients);
+    row.put("nodes", k);
+    row.put("rate", o.rate);
+    row.put("warmupBroadcasts", warm);
+    row.put("broadcasts", sent);
+    row.put("expected", expected);
+    row.put("delivered", unique);
+    row.put("missing", Math.max(0, expected - unique));
+    row.put("incompleteClients", LongStream.of(incomplete).sum());
+    row.put("duplicates", duplicates[0]);
+    row.put("perS", unique / secs);
+    latencies(row, all);
+    cpu.put(row, unique, "cpuUsPerDelivery");
+    if (pids.length > 1) {
+      row.put("serverCpuSByNode", nodeCpu.toString());
+    }
+    row.put("redisCpuS", redis.server);
+    for (int j = 0; j < k; j++) {
+      long[] s = nodeRecorders[j].sorted();
+      row.put("node" + (j + 1) + "Clients", clients[j]);
+      row.put("node" + (j + 1) + "Delivered", got[j]);
+      row.put("node" + (j + 1) + "Incomplete", incomplete[j]);
+      row.put("node" + (j + 1) + "P50Ms", Recorder.percentileMs(s, 50));
+      row.put("node" + (j + 1) + "P99Ms", Recorder.percentileMs(s, 99));
+    }
+    row.put("failed", conn.failed.sum());
+  }
+
+  /** The nodes of a cluster run: {@code --ports}, or {@code --port} alone. */
+  private InetSocketAddress[] nodes() {
+    if (o.ports == null || o.ports.isBlank()) {
+      return new InetSocketAddress[] {address};
+    }
+    String[] ports = o.ports.split(",");
+    InetSocketAddress[] res = new InetSocketAddress[ports.length];
+    for (int i = 0; i < ports.length; i++) {
+      res[i] = new InetSocketAddress(o.host, Integer.parseInt(ports[i].trim()));
+    }
+    return res;
+  }
+
+  private int loopIndex(NioLoop loop) {
+    for (int i = 0; i < loops.length; i++) {
+      if (loops[i] == loop) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("not a loop of this generator");
+  }
+
+  /**
+   * Has {@code sender} emit {@code total} broadcasts at {@code --rate}, on a fixed schedule from
+   * the first (a late one does not shift the next); returns how many went out. Measured ones carry
+   * {@code "s":<sequence>}, warm-up ones {@code "w":<sequence>}.
+   */
+  private int broadcastAtRate(Client sender, long total, boolean measured) throws InterruptedException {
+    long period = (long) (1e9 / o.rate);
+    String key = measured ? ",\"s\":" : ",\"w\":";
+    AtomicInteger sent = new AtomicInteger();
+    CountDownLatch allSent = new CountDownLatch(1);
+    long start = System.nanoTime();
+    sender.loop.execute(new Runnable() {
+      @Override
+      public void run() {
+        int k = sent.get();
+        if (k >= total || sender.closed) {
+          allSent.countDown();
+          return;
+        }
+        sender.send("42[\"broadcast\",{\"t\":" + System.nanoTime() + key + k + "}]");
+        sent.incrementAndGet();
+        long due = start + (k + 1) * period;
+        sender.loop.schedule(Math.max(0, due - System.nanoTime()), this);
+      }
+    });
+    allSent.await((long) (total / o.rate * 2 + 30), TimeUnit.SECONDS);
+    return sent.get();
+  }
+
+  /** Waits until {@code counter} reaches {@code target}, at most 10 s. */
+  private static void awaitCount(LongAdder counter, long target) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (counter.sum() < target && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+  }
+
   // ---------------------------------------------------------------- idle
 
   void idle(String transport, Map<String, Object> row) throws Exception {
@@ -371,6 +569,12 @@ final class Scenarios implements AutoCloseable {
    */
   private Connected connect(int n, String transport, Client.Listener inner, int concurrency)
       throws InterruptedException {
+    return connect(n, transport, inner, concurrency, new InetSocketAddress[] {address});
+  }
+
+  /** As above, client {@code i} to {@code targets[i % targets.length]} (its {@code group}). */
+  private Connected connect(int n, String transport, Client.Listener inner, int concurrency,
+      InetSocketAddress[] targets) throws InterruptedException {
     Connected res = new Connected();
     AtomicInteger launched = new AtomicInteger();
     CountDownLatch finished = new CountDownLatch(n);
@@ -414,7 +618,8 @@ final class Scenarios implements AutoCloseable {
       int i = launched.getAndIncrement();
       if (i < n) {
         NioLoop loop = loops[i % loops.length];
-        Client c = new Client(loop, address, o.path, transport, l);
+        Client c = new Client(loop, targets[i % targets.length], o.path, transport, l);
+        c.group = i % targets.length;
         all[i] = c;
         loop.execute(c::start);
       }
@@ -485,10 +690,10 @@ final class Scenarios implements AutoCloseable {
       return;
     }
     long deadline = System.nanoTime() + 15_000_000_000L;
-    double last = ProcStat.cpuSeconds(o.serverPid);
+    double last = ProcStat.cpuSecondsSum(o.serverPid);
     while (System.nanoTime() < deadline) {
       Thread.sleep(200);
-      double now = ProcStat.cpuSeconds(o.serverPid);
+      double now = ProcStat.cpuSecondsSum(o.serverPid);
       if (Double.isNaN(now) || now - last < 0.02) {
         return;
       }
@@ -510,7 +715,7 @@ final class Scenarios implements AutoCloseable {
 
     private Cpu(String pid) {
       this.pid = pid;
-      server0 = pid != null ? ProcStat.cpuSeconds(pid) : Double.NaN;
+      server0 = pid != null ? ProcStat.cpuSecondsSum(pid) : Double.NaN;
       gen0 = ProcStat.cpuSeconds("self");
     }
 
@@ -519,7 +724,7 @@ final class Scenarios implements AutoCloseable {
     }
 
     void stop() {
-      server = pid != null ? ProcStat.cpuSeconds(pid) - server0 : Double.NaN;
+      server = pid != null ? ProcStat.cpuSecondsSum(pid) - server0 : Double.NaN;
       gen = ProcStat.cpuSeconds("self") - gen0;
     }
 
