@@ -34,12 +34,8 @@ public final class EngineOptions {
   private final int maxOutboundPackets;
   private final long maxOutboundBytes;
   private final long maxOutboundBytesTotal;
-  /** The total as set, or 0 when derived from the heap (kept for toBuilder). */
-  private final long maxOutboundBytesTotalSet;
   private final Duration requestHeadersTimeout;
   private final Duration idleTimeout;
-  /** The idle timeout as set, or null when derived from the heartbeat (kept for toBuilder). */
-  private final Duration idleTimeoutSet;
   private final Duration bodyReadTimeout;
   private final int ssePaddingBytes;
   private final boolean serveClient;
@@ -61,11 +57,9 @@ public final class EngineOptions {
     this.maxOutboundPackets = b.maxOutboundPackets;
     this.maxOutboundBytes = b.maxOutboundBytes;
     this.maxOutboundBytesTotal = b.maxOutboundBytesTotal > 0 ? b.maxOutboundBytesTotal : Runtime.getRuntime().maxMemory() / 4;
-    this.maxOutboundBytesTotalSet = b.maxOutboundBytesTotal;
     this.requestHeadersTimeout = b.requestHeadersTimeout;
     this.idleTimeout = b.idleTimeout != null ? b.idleTimeout
         : Duration.ofMillis(Math.max(60_000, 2 * (b.pingInterval.toMillis() + b.pingTimeout.toMillis())));
-    this.idleTimeoutSet = b.idleTimeout;
     this.bodyReadTimeout = b.bodyReadTimeout;
     this.ssePaddingBytes = b.ssePaddingBytes;
     this.serveClient = b.serveClient;

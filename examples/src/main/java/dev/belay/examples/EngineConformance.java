@@ -25,6 +25,11 @@ public final class EngineConformance {
    * accepted but not offered).
    */
   static EngineOptions options(String path) {
+    return optionsBuilder(path).build();
+  }
+
+  /** {@link #options}, still open to change (a test's own pong deadline). */
+  static EngineOptions.Builder optionsBuilder(String path) {
     return EngineOptions.builder()
         .path(path)
         .pingInterval(Duration.ofMillis(300))
@@ -32,12 +37,16 @@ public final class EngineConformance {
         .maxPayload(1_000_000)
         .cors(Cors.anyOrigin())
         .upgradePolicy((request, current, offered) ->
-            offered.contains("websocket") ? List.of("websocket") : List.of())
-        .build();
+            offered.contains("websocket") ? List.of("websocket") : List.of());
   }
 
   public static EngineServer create() {
-    EngineServer engine = new EngineServer(options("/engine.io/"));
+    return create(options("/engine.io/"));
+  }
+
+  /** The fixture's echo on other engine settings (tests that cannot keep to 200 ms pong deadlines). */
+  static EngineServer create(EngineOptions options) {
+    EngineServer engine = new EngineServer(options);
     engine.onConnection(socket -> socket.onMessage(data -> {
       if (data instanceof String text) socket.send(text);
       else socket.send((byte[]) data);

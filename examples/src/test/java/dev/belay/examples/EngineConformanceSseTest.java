@@ -30,7 +30,10 @@ class EngineConformanceSseTest {
 
   @BeforeEach
   void setUp() {
-    engine = EngineConformance.create();
+    // The fixture, with a pong deadline a busy CI machine can keep from a blocking test client:
+    // pings still come every 300 ms, and each is answered.
+    engine = EngineConformance.create(EngineConformance.optionsBuilder("/engine.io/")
+        .pingTimeout(java.time.Duration.ofSeconds(10)).build());
     listening = engine.listen("127.0.0.1", 0);
     base = "http://127.0.0.1:" + listening.port() + "/engine.io/?EIO=4&transport=";
   }
