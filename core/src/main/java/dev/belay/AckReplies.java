@@ -22,7 +22,7 @@ import java.util.Map;
  */
 final class AckReplies {
   /** How many answered ack ids are remembered per session. */
-  static final int CAPACITY = 256;
+  static final int CAPACITY = 32;
   /** Marks an ack id whose handler has not answered yet. */
   static final Object RUNNING = new Object();
 

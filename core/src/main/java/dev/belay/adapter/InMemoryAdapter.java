@@ -35,9 +35,11 @@ import java.util.function.IntConsumer;
  * }</pre>
  *
  * <p>Threading: the room maps, the held packets and the order of the store are guarded by
- * {@code this}; recipients are chosen (and the packet stored) under the lock and written to
- * outside it, so a slow client never holds up room changes. A packet is stored before any client
- * can see its offset.
+ * {@code this}; recipients are chosen under the lock. A packet without an offset is written to
+ * them outside it; one with an offset is given its offset, stored and queued to every recipient
+ * under it, so that each client gets offsets in increasing order and none before it is stored.
+ * Writing only queues on a session, never waits for a client, so a slow client never holds the
+ * lock.
  */
 public class InMemoryAdapter implements Adapter {
   private static final System.Logger LOG = System.getLogger(InMemoryAdapter.class.getName());
@@ -176,7 +178,8 @@ public class InMemoryAdapter implements Adapter {
 
   @Override
   public void broadcast(SocketPacket packet, BroadcastOptions options) {
-    broadcastLocally(packet, options, storable(packet, options) ? newOffset() : null);
+    if (storable(packet, options)) deliver(packet, options, null);
+    else broadcastLocally(packet, options, null);
   }
 
   /**
@@ -199,23 +202,50 @@ public class InMemoryAdapter implements Adapter {
    * {@link #storePacket}).
    */
   protected void broadcastLocally(SocketPacket packet, BroadcastOptions options, String offset) {
-    SocketPacket sent = offset == null ? packet : withOffset(packet, offset);
-    EncodedPacket wire = SocketEncoder.encode(sent);
+    if (offset != null) {
+      deliver(packet, options, offset);
+      return;
+    }
+    EncodedPacket wire = SocketEncoder.encode(packet);
     boolean isVolatile = options.flags().isVolatile();
     List<LocalSocket> targets = new ArrayList<>();
     synchronized (this) {
-      if (offset != null) storePacket(offset, eventData(sent), options);
-      for (String id : select(options)) {
-        Held waiting = held == null ? null : held.get(id);
-        if (waiting != null) {
-          hold(id, waiting, wire, isVolatile);
-          continue;
-        }
-        LocalSocket socket = namespace.socket(id);
-        if (socket != null) targets.add(socket);
-      }
+      collectTargets(options, wire, isVolatile, targets);
     }
     for (LocalSocket socket : targets) socket.write(wire, isVolatile);
+  }
+
+  /**
+   * Delivers a packet that carries an offset ({@code offset}, or a new one when null): the offset
+   * is issued, the packet stored and written to every recipient under the adapter's lock, so that
+   * each client gets such packets in the order of their offsets, whichever threads broadcast them
+   * (a client resumes after the last offset it got: one out of order would be replayed twice).
+   * Writes only queue on the sessions, so the lock is held for the encoding and those queuings.
+   */
+  private void deliver(SocketPacket packet, BroadcastOptions options, String offset) {
+    boolean isVolatile = options.flags().isVolatile();
+    List<LocalSocket> targets = new ArrayList<>();
+    synchronized (this) {
+      SocketPacket sent = withOffset(packet, offset != null ? offset : newOffset());
+      EncodedPacket wire = SocketEncoder.encode(sent);
+      List<Object> data = eventData(sent);
+      storePacket((String) data.get(data.size() - 1), data, options);
+      collectTargets(options, wire, isVolatile, targets);
+      for (LocalSocket socket : targets) socket.write(wire, isVolatile);
+    }
+  }
+
+  /** The local recipients of a broadcast, holding it for sockets being restored; caller holds the lock. */
+  private void collectTargets(BroadcastOptions options, EncodedPacket wire, boolean isVolatile, List<LocalSocket> targets) {
+    for (String id : select(options)) {
+      Held waiting = held == null ? null : held.get(id);
+      if (waiting != null) {
+        hold(id, waiting, wire, isVolatile);
+        continue;
+      }
+      LocalSocket socket = namespace.socket(id);
+      if (socket != null) targets.add(socket);
+    }
   }
 
   /**
