@@ -3,20 +3,10 @@ package dev.belay.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.belay.ConnectionStateRecovery;
-import dev.belay.Server;
-import dev.belay.ServerOptions;
-import dev.belay.cluster.redis.RedisStreamsAdapter;
-import dev.belay.cluster.redis.RedisStreamsOptions;
-import dev.belay.cluster.redis.testing.RedisServer;
-import io.lettuce.core.RedisClient;
 import io.socket.client.Ack;
 import io.socket.client.IO;
 import io.socket.client.Socket;
 import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -34,40 +24,16 @@ import org.junit.jupiter.api.Test;
  * only once every other member, on either node, sent its {@code received} receipt.
  */
 class ChatClusterTest {
-  private static RedisServer redis;
-  private static final List<RedisClient> clients = new ArrayList<>();
-  private static final List<Server> servers = new ArrayList<>();
-  private static final List<ExampleHttp> https = new ArrayList<>();
+  private static ChatCluster cluster;
 
   @BeforeAll
   static void start() throws Exception {
-    redis = RedisServer.start();
-    for (int i = 0; i < 2; i++) {
-      RedisClient client = RedisClient.create(redis.uri());
-      clients.add(client);
-      Server io = new Server(ServerOptions.builder()
-          .adapter(RedisStreamsAdapter.factory(client, RedisStreamsOptions.defaults()))
-          .connectionStateRecovery(ConnectionStateRecovery.defaults())
-          .build());
-      servers.add(io);
-      new ChatServer(io);
-      https.add(ExampleHttp.start(io, ChatServer.PAGES, "127.0.0.1", 0));
-    }
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    for (Server io : servers) { // nodes find each other through Redis in about a second
-      while (io.serverCount().get(5, TimeUnit.SECONDS) < 2) {
-        if (System.nanoTime() > deadline) throw new AssertionError("the two chat nodes did not see each other");
-        Thread.onSpinWait();
-      }
-    }
+    cluster = ChatCluster.start(2);
   }
 
   @AfterAll
   static void stop() {
-    https.forEach(ExampleHttp::close);
-    servers.forEach(Server::close);
-    clients.forEach(RedisClient::shutdown);
-    if (redis != null) redis.close();
+    if (cluster != null) cluster.close();
   }
 
   @Test
@@ -102,7 +68,7 @@ class ChatClusterTest {
   }
 
   private static String url(int node) {
-    return "http://127.0.0.1:" + https.get(node).port();
+    return "http://127.0.0.1:" + cluster.node(node).port();
   }
 
   /** One chat user on the official Java client: every event queued by name. */
