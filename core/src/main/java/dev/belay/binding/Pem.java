@@ -40,7 +40,7 @@ final class Pem {
   static List<Block> blocks(Path file) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.US_ASCII);
+      text = Files.readString(file, StandardCharsets.ISO_8859_1); // any bytes decode; PEM is ASCII
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + file + ": " + e, e);
     }
@@ -48,7 +48,7 @@ final class Pem {
     Matcher m = BLOCK.matcher(text);
     while (m.find()) {
       try {
-        blocks.add(new Block(m.group(1), Base64.getMimeDecoder().decode(m.group(2).trim())));
+        blocks.add(new Block(m.group(1), Base64.getDecoder().decode(m.group(2).replaceAll("\\s", ""))));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(file + ": a " + m.group(1) + " block is not valid base64", e);
       }
