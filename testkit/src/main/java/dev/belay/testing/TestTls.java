@@ -12,7 +12,9 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * The test certificates: self-signed, for {@code localhost}, {@code 127.0.0.1} and {@code ::1},
@@ -54,8 +56,8 @@ public final class TestTls {
     }
   }
 
-  /** A client context that trusts the two test certificates (and nothing else). */
-  public static SSLContext clientContext() {
+  /** A trust manager that trusts the two test certificates (and nothing else). */
+  public static X509TrustManager trustManager() {
     try {
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
@@ -68,11 +70,23 @@ public final class TestTls {
       }
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), null);
-      return context;
+      for (TrustManager tm : tmf.getTrustManagers()) {
+        if (tm instanceof X509TrustManager x509) return x509;
+      }
+      throw new IllegalStateException("no X509TrustManager");
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build the test trust store", e);
+    }
+  }
+
+  /** A client context that trusts the two test certificates (and nothing else). */
+  public static SSLContext clientContext() {
+    try {
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {trustManager()}, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
     }
   }
 
