@@ -168,7 +168,7 @@ final class UndertowExchange implements HttpExchange {
 
   @Override
   public ResponseStream stream(int status, Map<String, String> headers) {
-    UndertowResponseStream stream = new UndertowResponseStream(exchange, this::clearAbortWatch);
+    UndertowResponseStream stream = new UndertowResponseStream(exchange, this::clearAbortWatch, this::abortNow);
     onIoThread(() -> {
       stopPeerWatch(); // the stream watches the connection itself
       if (responded || exchange.isResponseStarted()) {
@@ -273,6 +273,17 @@ final class UndertowExchange implements HttpExchange {
       source.suspendReads();
       source.setReadListener(undertows);
     }
+  }
+
+  /**
+   * Runs this exchange's abort callback now, if it has one: a streamed response that failed. Over
+   * HTTP/2 the connection lives on for the other streams, so its end would come too late (and keep
+   * the callback, and the session it holds, until then). I/O thread only.
+   */
+  private void abortNow() {
+    AbortWatcher watcher = exchange.getConnection().getAttachment(ABORT);
+    Runnable callback = watcher == null ? null : watcher.callbacks.remove(this);
+    if (callback != null) callback.run();
   }
 
   private void clearAbortWatch() {

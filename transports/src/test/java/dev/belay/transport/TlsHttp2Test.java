@@ -123,6 +123,26 @@ class TlsHttp2Test {
   }
 
   @Test
+  void aStreamTheClientResetsEndsItsSessionAndNotItsNeighbours() throws Exception {
+    String base = startTls(o -> {});
+    HttpClient h2 = TestTls.httpClient(Version.HTTP_2); // one connection: both streams share it
+    EngineClient neighbour = client(h2, base, "sse");
+    HttpResponse<Stream<String>> res = h2.send(
+        HttpRequest.newBuilder(URI.create(base + "?EIO=4&transport=sse")).GET().build(),
+        HttpResponse.BodyHandlers.ofLines());
+    assertEquals(Version.HTTP_2, res.version());
+    Iterator<String> lines = res.body().iterator();
+    String open = nextData(lines);
+    String sid = com.google.gson.JsonParser.parseString(open.substring("data: 0".length()))
+        .getAsJsonObject().get("sid").getAsString();
+    res.body().close(); // the JDK client resets the stream (RST_STREAM); the connection stays
+    String closed = fixture.awaitClose(sid);
+    assertTrue(closed.startsWith("transport"), "the reset stream's session closes: " + closed);
+    neighbour.send("still here");
+    assertEquals("still here", neighbour.nextMessage().text());
+  }
+
+  @Test
   void sseSessionEchoesOverHttp2() {
     String base = startTls(o -> {});
     EngineClient c = client(TestTls.httpClient(Version.HTTP_2), base, "sse");
