@@ -3,6 +3,7 @@ package dev.belay.examples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.belay.Server;
 import dev.belay.testing.EngineClient;
 import dev.belay.testing.TextMessages;
 import io.undertow.Undertow;
@@ -13,12 +14,16 @@ import java.net.http.HttpClient.Version;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
@@ -96,6 +101,28 @@ class ConformanceTlsTest {
       assertTrue(c.nextMessage().text().startsWith("0{\"sid\":"));
       c.send("2[\"message\",\"over h2\"]");
       assertEquals("2[\"message-back\",\"over h2\"]", c.nextMessage().text());
+    }
+  }
+
+  @Test
+  void chatOverTlsServesItsPagesOverHttp2WithThePrintedFingerprint() throws Exception {
+    SelfSignedCertificate cert = SelfSignedCertificate.generate("127.0.0.1");
+    Server io = new Server();
+    new ChatServer(io);
+    try (ExampleHttp chat = ExampleHttp.start(io, ChatServer.PAGES, "127.0.0.1", 0, cert.tls())) {
+      assertTrue(chat.url().startsWith("https://127.0.0.1:"), chat.url());
+      HttpResponse<String> page = h2.send(HttpRequest.newBuilder(URI.create(chat.url())).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, page.statusCode());
+      assertEquals(Version.HTTP_2, page.version());
+      try (SSLSocket socket = (SSLSocket) trustingAnything().getSocketFactory().createSocket("127.0.0.1", chat.port())) {
+        socket.startHandshake();
+        byte[] served = socket.getSession().getPeerCertificates()[0].getEncoded();
+        String fingerprint = HexFormat.ofDelimiter(":").withUpperCase()
+            .formatHex(MessageDigest.getInstance("SHA-256").digest(served));
+        assertEquals(cert.fingerprint(), fingerprint, "the fingerprint printed is the served certificate's");
+      }
+      assertTrue(Files.readString(cert.certificateFile()).startsWith("-----BEGIN CERTIFICATE-----"));
     }
   }
 
