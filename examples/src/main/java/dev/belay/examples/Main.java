@@ -27,13 +27,14 @@ import java.util.logging.Logger;
  * java -jar belay-examples.jar chat [--port 8080] [--host 127.0.0.1] [--redis redis://127.0.0.1:6379]
  *                                    [--tls [--cert fullchain.pem --key privkey.pem]]
  * java -jar belay-examples.jar cluster-node --port 3001 --redis redis://127.0.0.1:6379
- * java -jar belay-examples.jar lab [--port 8080] [--host 127.0.0.1]
+ * java -jar belay-examples.jar lab [--port 8080] [--host 127.0.0.1] [--tls [--cert … --key …]]
  * java -jar belay-examples.jar conformance --port 3000 [--tls]
  * </pre>
  *
  * <p>{@code --tls} serves https and wss on the port, HTTP/2 by ALPN (HTTP/1.1 for WebSocket
  * upgrades and clients without h2), with a self-signed certificate made at start (its SHA-256
- * fingerprint is printed), or for the chat the PEM files given with {@code --cert} and {@code --key}.
+ * fingerprint is printed), or for the chat and the lab the PEM files given with {@code --cert}
+ * and {@code --key}.
  */
 public final class Main {
   // Held so that the levels stick (java.util.logging keeps loggers weakly).
@@ -50,7 +51,7 @@ public final class Main {
       case "conformance" -> conformance(host, port, hasFlag(args, "--tls"));
       case "chat" -> chat(host, port, stringOption(args, "--redis", null), tls(args, host));
       case "cluster-node" -> clusterNode(host, port, stringOption(args, "--redis", "redis://127.0.0.1:6379"));
-      case "lab" -> lab(host, port);
+      case "lab" -> lab(host, port, tls(args, host));
       default -> usage();
     }
   }
@@ -77,9 +78,9 @@ public final class Main {
     System.out.println("listening on " + node.port());
   }
 
-  private static void lab(String host, int port) {
+  private static void lab(String host, int port, Tls tls) {
     LabServer lab = new LabServer();
-    ExampleHttp http = ExampleHttp.start(lab.io(), LabServer.PAGES, host, port);
+    ExampleHttp http = ExampleHttp.start(lab.io(), LabServer.PAGES, host, port, tls);
     System.out.println("Belay transport lab on " + http.url() + " - open it in several tabs");
   }
 
@@ -123,9 +124,9 @@ public final class Main {
   }
 
   /**
-   * The chat's TLS: none without {@code --tls}; the PEM files of {@code --cert} and {@code --key}
-   * when given; else a self-signed certificate, whose fingerprint and file are printed with how to
-   * trust it.
+   * The chat's and the lab's TLS: none without {@code --tls}; the PEM files of {@code --cert} and
+   * {@code --key} when given; else a self-signed certificate, whose fingerprint and file are
+   * printed with how to trust it.
    */
   private static Tls tls(String[] args, String host) {
     if (!hasFlag(args, "--tls")) return null;
