@@ -4,10 +4,10 @@
 # package) and node with the transports' Node modules installed (transports/src/test/node).
 # Prints, per run, the round trips/s the Node client measured and the server's CPU per round trip
 # (from /proc/<pid>/stat over the measured window, so the client's own TLS cost is not counted).
-# Env: CLIENTS (50), INFLIGHT (10), SECONDS (10), ROUNDS (3), PORT (3500).
+# Env: CLIENTS (50), INFLIGHT (10), DURATION (10, seconds), ROUNDS (3), PORT (3500).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-CLIENTS=${CLIENTS:-50} INFLIGHT=${INFLIGHT:-10} SECONDS_=${SECONDS:-10} ROUNDS=${ROUNDS:-3} PORT=${PORT:-3500}
+CLIENTS=${CLIENTS:-50} INFLIGHT=${INFLIGHT:-10} DURATION=${DURATION:-10} ROUNDS=${ROUNDS:-3} PORT=${PORT:-3500}
 TICKS=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 for round in $(seq 1 "$ROUNDS"); do
@@ -20,7 +20,7 @@ for round in $(seq 1 "$ROUNDS"); do
     # Warm-up run (JIT), then the measured run with the server's CPU sampled around it.
     node bench/tls/ws-echo.mjs "$scheme://127.0.0.1:$PORT/engine.io/" "$CLIENTS" "$INFLIGHT" 1 3 > /dev/null
     before=$(cpu $pid)
-    line=$(node bench/tls/ws-echo.mjs "$scheme://127.0.0.1:$PORT/engine.io/" "$CLIENTS" "$INFLIGHT" 0 "$SECONDS_")
+    line=$(node bench/tls/ws-echo.mjs "$scheme://127.0.0.1:$PORT/engine.io/" "$CLIENTS" "$INFLIGHT" 0 "$DURATION")
     after=$(cpu $pid)
     kill "$pid"; wait "$pid" 2>/dev/null || true
     trips=$(echo "$line" | sed 's/.*"roundTrips":\([0-9]*\).*/\1/')
