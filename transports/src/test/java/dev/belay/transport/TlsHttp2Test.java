@@ -143,6 +143,31 @@ class TlsHttp2Test {
   }
 
   @Test
+  void postBodiesOverHttp2LargeAndTooLarge() throws Exception {
+    String base = startTls(o -> {});
+    HttpClient h2 = TestTls.httpClient(Version.HTTP_2);
+    String open = get(h2, base + "?EIO=4&transport=polling").body();
+    String sid = com.google.gson.JsonParser.parseString(open.substring(1)).getAsJsonObject().get("sid").getAsString();
+    String url = base + "?EIO=4&transport=polling&sid=" + sid;
+
+    String large = "x".repeat(200_000); // decoded on a worker (64 KB or more)
+    HttpResponse<String> ok = h2.send(HttpRequest.newBuilder(URI.create(url))
+        .POST(HttpRequest.BodyPublishers.ofString("4" + large)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(Version.HTTP_2, ok.version());
+    assertEquals("ok", ok.body());
+    assertEquals(large, fixture.nextReceived(sid));
+
+    HttpResponse<String> tooLarge = h2.send(HttpRequest.newBuilder(URI.create(url))
+        .POST(HttpRequest.BodyPublishers.ofString("4" + "y".repeat(1_500_000))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(413, tooLarge.statusCode());
+    // The stream ended, not the connection: the client goes on over HTTP/2.
+    HttpResponse<String> after = get(h2, base + "?EIO=4&transport=polling");
+    assertEquals(Version.HTTP_2, after.version());
+    assertEquals(200, after.statusCode());
+  }
+
+  @Test
   void sseSessionEchoesOverHttp2() {
     String base = startTls(o -> {});
     EngineClient c = client(TestTls.httpClient(Version.HTTP_2), base, "sse");
