@@ -1,5 +1,6 @@
 package dev.belay;
 
+import dev.belay.binding.ListenOptions;
 import dev.belay.binding.Listening;
 import dev.belay.engine.EngineScheduler;
 import dev.belay.engine.EngineServer;
@@ -219,6 +220,19 @@ public final class Server implements AutoCloseable {
   /** Starts an HTTP server on {@code host:port} through the HTTP binding on the class path. */
   public Listening listen(String host, int port) {
     Listening started = engine().listen(host, port);
+    listening = started;
+    return started;
+  }
+
+  /**
+   * Starts an HTTP server as {@code options} say: host, port, and TLS and HTTP/2.
+   *
+   * <pre>{@code
+   * io.listen(ListenOptions.builder().port(443).tls(Tls.pem(chain, key)).build());
+   * }</pre>
+   */
+  public Listening listen(ListenOptions options) {
+    Listening started = engine().listen(options);
     listening = started;
     return started;
   }

@@ -15,4 +15,16 @@ import dev.belay.engine.EngineServer;
 public interface HttpBinding {
   /** Starts serving {@code engine} at its path on {@code host:port} (port 0 picks a free one). */
   Listening listen(EngineServer engine, String host, int port);
+
+  /**
+   * Starts serving {@code engine} as {@code options} say (TLS, HTTP/2). A binding that offers
+   * only plain HTTP/1.1 need not implement it: the default serves options that need nothing more,
+   * and refuses the others.
+   */
+  default Listening listen(EngineServer engine, ListenOptions options) {
+    if (options.needsMoreThanHttp1()) {
+      throw new UnsupportedOperationException(getClass().getName() + " serves neither TLS nor h2c");
+    }
+    return listen(engine, options.host(), options.port());
+  }
 }

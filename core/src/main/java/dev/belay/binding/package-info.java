@@ -23,6 +23,12 @@
  *       in order, send frames in call order, and never change a shared frame array.</li>
  * </ul>
  *
+ * <p>{@link dev.belay.binding.ListenOptions} and {@link dev.belay.binding.Tls} say how a
+ * binding's own server listens (TLS, HTTP/2); a binding that serves only plain HTTP/1.1 inherits
+ * {@link dev.belay.binding.HttpBinding#listen(dev.belay.engine.EngineServer, ListenOptions)}'s
+ * default, which refuses the rest. Over HTTP/2 one connection carries many exchanges: the abort
+ * callback is per exchange (a stream's end), not per connection.
+ *
  * <p>Threading: the engine calls every method from any thread (its workers, timers, other
  * connections' I/O threads); a binding moves the work to the connection's I/O thread as needed
  * and never blocks the caller. A binding calls the engine from its I/O threads and must not hold

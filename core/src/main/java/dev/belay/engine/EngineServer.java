@@ -2,6 +2,7 @@ package dev.belay.engine;
 
 import dev.belay.binding.HttpBinding;
 import dev.belay.binding.HttpExchange;
+import dev.belay.binding.ListenOptions;
 import dev.belay.binding.Listening;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -113,6 +114,13 @@ public final class EngineServer implements AutoCloseable {
     HttpBinding binding = ServiceLoader.load(HttpBinding.class).findFirst().orElseThrow(() ->
         new IllegalStateException("no HTTP binding on the class path: add dev.belay:belay-transports"));
     return binding.listen(this, host, port);
+  }
+
+  /** Starts an HTTP server as {@code options} say (host, port, TLS, HTTP/2). */
+  public Listening listen(ListenOptions options) {
+    HttpBinding binding = ServiceLoader.load(HttpBinding.class).findFirst().orElseThrow(() ->
+        new IllegalStateException("no HTTP binding on the class path: add dev.belay:belay-transports"));
+    return binding.listen(this, options);
   }
 
   /** Closes every session with {@link CloseReason#SERVER_SHUTTING_DOWN} and refuses new ones. */

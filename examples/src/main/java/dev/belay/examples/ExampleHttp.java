@@ -1,6 +1,7 @@
 package dev.belay.examples;
 
 import dev.belay.Server;
+import dev.belay.binding.Tls;
 import dev.belay.transport.BelayHandler;
 import dev.belay.transport.BelayUndertow;
 import io.undertow.Undertow;
@@ -22,23 +23,34 @@ public final class ExampleHttp implements AutoCloseable {
   private final Server io;
   private final String host;
   private final int port;
+  private final boolean secure;
 
-  private ExampleHttp(Undertow undertow, Server io, String host, int port) {
+  private ExampleHttp(Undertow undertow, Server io, String host, int port, boolean secure) {
     this.undertow = undertow;
     this.io = io;
     this.host = host;
     this.port = port;
+    this.secure = secure;
   }
 
   /** Starts serving; port 0 picks a free port. */
   public static ExampleHttp start(Server io, String pagesFolder, String host, int port) {
-    Undertow undertow = BelayUndertow.builder(io)
-        .addHttpListener(port, host)
-        .setHandler(new BelayHandler(io, new StaticResources(pagesFolder, ResponseCodeHandler.HANDLE_404)))
-        .build();
+    return start(io, pagesFolder, host, port, null);
+  }
+
+  /** Starts serving, over https and wss (HTTP/2 by ALPN) when {@code tls} is not null. */
+  public static ExampleHttp start(Server io, String pagesFolder, String host, int port, Tls tls) {
+    Undertow.Builder builder = BelayUndertow.builder(io)
+        .setHandler(new BelayHandler(io, new StaticResources(pagesFolder, ResponseCodeHandler.HANDLE_404)));
+    if (tls != null) {
+      BelayUndertow.tls(builder, tls, true).addHttpsListener(port, host, tls.sslContext());
+    } else {
+      builder.addHttpListener(port, host);
+    }
+    Undertow undertow = builder.build();
     undertow.start();
     InetSocketAddress bound = (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
-    return new ExampleHttp(undertow, io, host, bound.getPort());
+    return new ExampleHttp(undertow, io, host, bound.getPort(), tls != null);
   }
 
   public int port() {
@@ -48,7 +60,7 @@ public final class ExampleHttp implements AutoCloseable {
   /** The address to open in a browser (localhost when listening on every interface). */
   public String url() {
     String shown = host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host;
-    return "http://" + shown + ":" + port + "/";
+    return (secure ? "https://" : "http://") + shown + ":" + port + "/";
   }
 
   /** Closes every connection, then stops the HTTP server. */

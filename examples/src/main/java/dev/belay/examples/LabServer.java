@@ -37,8 +37,11 @@ public final class LabServer implements AutoCloseable {
   /** A tab gone for this long leaves the table. */
   static final long FORGET_AFTER_MS = 15_000;
   static final int MAX_TABS = 200;
-  /** What a page reports: its transport, the ones its connection went through, RTT in ms, reconnects. */
-  static final List<String> REPORT_FIELDS = List.of("transport", "path", "offered", "rtt", "reconnects", "forced");
+  /**
+   * What a page reports: its transport, the ones its connection went through, RTT in ms,
+   * reconnects, and the HTTP version its transport runs on where the browser tells it.
+   */
+  static final List<String> REPORT_FIELDS = List.of("transport", "path", "offered", "rtt", "reconnects", "forced", "http");
 
   /** What the server knows of one browser tab; replaced, never changed. */
   record Tab(String id, int number, String socketId, String connectionId, boolean connected,

@@ -3,6 +3,7 @@ package dev.belay.examples;
 import dev.belay.ConnectionStateRecovery;
 import dev.belay.Server;
 import dev.belay.ServerOptions;
+import dev.belay.binding.Tls;
 import dev.belay.cluster.redis.RedisStreamsAdapter;
 import dev.belay.cluster.redis.RedisStreamsOptions;
 import dev.belay.engine.EngineServer;
@@ -13,6 +14,7 @@ import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
@@ -23,10 +25,16 @@ import java.util.logging.Logger;
  *
  * <pre>
  * java -jar belay-examples.jar chat [--port 8080] [--host 127.0.0.1] [--redis redis://127.0.0.1:6379]
+ *                                    [--tls [--cert fullchain.pem --key privkey.pem]]
  * java -jar belay-examples.jar cluster-node --port 3001 --redis redis://127.0.0.1:6379
- * java -jar belay-examples.jar lab [--port 8080] [--host 127.0.0.1]
- * java -jar belay-examples.jar conformance --port 3000
+ * java -jar belay-examples.jar lab [--port 8080] [--host 127.0.0.1] [--tls [--cert … --key …]]
+ * java -jar belay-examples.jar conformance --port 3000 [--tls]
  * </pre>
+ *
+ * <p>{@code --tls} serves https and wss on the port, HTTP/2 by ALPN (HTTP/1.1 for WebSocket
+ * upgrades and clients without h2), with a self-signed certificate made at start (its SHA-256
+ * fingerprint is printed), or for the chat and the lab the PEM files given with {@code --cert}
+ * and {@code --key}.
  */
 public final class Main {
   // Held so that the levels stick (java.util.logging keeps loggers weakly).
@@ -40,10 +48,10 @@ public final class Main {
     int port = intOption(args, "--port", 8080);
     String host = stringOption(args, "--host", "127.0.0.1");
     switch (args[0]) {
-      case "conformance" -> conformance(host, port);
-      case "chat" -> chat(host, port, stringOption(args, "--redis", null));
+      case "conformance" -> conformance(host, port, hasFlag(args, "--tls"));
+      case "chat" -> chat(host, port, stringOption(args, "--redis", null), tls(args, host));
       case "cluster-node" -> clusterNode(host, port, stringOption(args, "--redis", "redis://127.0.0.1:6379"));
-      case "lab" -> lab(host, port);
+      case "lab" -> lab(host, port, tls(args, host));
       default -> usage();
     }
   }
@@ -52,7 +60,7 @@ public final class Main {
    * The chat; with {@code --redis}, one node of a chat cluster on that Redis. A tab whose network
    * drops for up to 2 minutes gets the messages it missed when it comes back.
    */
-  private static void chat(String host, int port, String redisUri) {
+  private static void chat(String host, int port, String redisUri, Tls tls) {
     ServerOptions.Builder options = ServerOptions.builder()
         .connectionStateRecovery(ConnectionStateRecovery.defaults().withMaxDisconnectionDuration(Duration.ofMinutes(2)));
     if (redisUri != null) {
@@ -60,7 +68,7 @@ public final class Main {
     }
     Server io = new Server(options.build());
     new ChatServer(io);
-    ExampleHttp http = ExampleHttp.start(io, ChatServer.PAGES, host, port);
+    ExampleHttp http = ExampleHttp.start(io, ChatServer.PAGES, host, port, tls);
     System.out.println("Belay chat on " + http.url() + (redisUri == null ? "" : " (cluster on " + redisUri + ")")
         + " - open it in two browser windows");
   }
@@ -70,9 +78,9 @@ public final class Main {
     System.out.println("listening on " + node.port());
   }
 
-  private static void lab(String host, int port) {
+  private static void lab(String host, int port, Tls tls) {
     LabServer lab = new LabServer();
-    ExampleHttp http = ExampleHttp.start(lab.io(), LabServer.PAGES, host, port);
+    ExampleHttp http = ExampleHttp.start(lab.io(), LabServer.PAGES, host, port, tls);
     System.out.println("Belay transport lab on " + http.url() + " - open it in several tabs");
   }
 
@@ -83,17 +91,72 @@ public final class Main {
    * the README's mounting recipe says, with the guarded fixture's (default) timeouts.
    */
   static Undertow conformance(String host, int port) {
+    return conformance(host, port, false);
+  }
+
+  /**
+   * The fixtures as {@link #conformance(String, int)}, and with {@code tls} over https and wss on
+   * the same port: a self-signed certificate made at start, HTTP/2 by ALPN, HTTP/1.1 for the
+   * WebSocket upgrades and for clients that do not offer h2.
+   */
+  static Undertow conformance(String host, int port, boolean tls) {
     EngineServer engine = EngineConformance.create();
     Server io = SocketIoConformance.create();
     Server guarded = GuardedFixture.create();
     Server recovery = RecoveryFixture.create();
     HttpHandler handler = new BelayHandler(engine, new BelayHandler(io,
         new BelayHandler(guarded, new BelayHandler(recovery, ResponseCodeHandler.HANDLE_404))));
-    Undertow server = BelayUndertow.builder(guarded).addHttpListener(port, host).setHandler(handler).build();
+    Undertow.Builder builder = BelayUndertow.builder(guarded).setHandler(handler);
+    SelfSignedCertificate cert = null;
+    if (tls) {
+      cert = SelfSignedCertificate.generate(host);
+      BelayUndertow.tls(builder, cert.tls(), true).addHttpsListener(port, host, cert.tls().sslContext());
+    } else {
+      builder.addHttpListener(port, host);
+    }
+    Undertow server = builder.build();
     server.start();
     int bound = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
-    System.out.println("conformance fixtures on http://" + host + ":" + bound + "/engine.io/, /socket.io/, /guarded/ and /recovery/");
+    System.out.println("conformance fixtures on " + (tls ? "https" : "http") + "://" + host + ":" + bound
+        + "/engine.io/, /socket.io/, /guarded/ and /recovery/");
+    if (cert != null) System.out.println("self-signed certificate, SHA-256 fingerprint " + cert.fingerprint());
     return server;
+  }
+
+  /**
+   * The chat's and the lab's TLS: none without {@code --tls}; the PEM files of {@code --cert} and
+   * {@code --key} when given; else a self-signed certificate, whose fingerprint and file are
+   * printed with how to trust it.
+   */
+  private static Tls tls(String[] args, String host) {
+    if (!hasFlag(args, "--tls")) return null;
+    String certFile = stringOption(args, "--cert", null);
+    String keyFile = stringOption(args, "--key", null);
+    if (certFile != null || keyFile != null) {
+      if (certFile == null || keyFile == null) {
+        System.err.println("--cert and --key go together (PEM certificate chain and private key)");
+        System.exit(2);
+      }
+      try {
+        return Tls.pem(Path.of(certFile), Path.of(keyFile));
+      } catch (IllegalArgumentException e) {
+        System.err.println(e.getMessage());
+        System.exit(2);
+      }
+    }
+    SelfSignedCertificate cert = SelfSignedCertificate.generate(host);
+    System.out.println("self-signed certificate for localhost, 127.0.0.1 and ::1, valid 30 days");
+    System.out.println("  SHA-256 fingerprint " + cert.fingerprint());
+    System.out.println("  to trust it: import " + cert.certificateFile() + " into your browser's or system's"
+        + " trust store (or accept the browser's warning once); curl --cacert " + cert.certificateFile());
+    return cert.tls();
+  }
+
+  static boolean hasFlag(String[] args, String name) {
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].equals(name)) return true;
+    }
+    return false;
   }
 
   static int intOption(String[] args, String name, int fallback) {
@@ -116,7 +179,7 @@ public final class Main {
   }
 
   private static void usage() {
-    System.err.println("usage: java -jar belay-examples.jar <conformance|chat|lab|cluster-node> [--port N] [--host H] [--redis URI]");
+    System.err.println("usage: java -jar belay-examples.jar <conformance|chat|lab|cluster-node> [--port N] [--host H] [--redis URI] [--tls]");
     System.exit(2);
   }
 }

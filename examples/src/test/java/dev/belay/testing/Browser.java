@@ -42,6 +42,14 @@ public final class Browser implements AutoCloseable {
   }
 
   public static Browser start() {
+    return start(new String[0]);
+  }
+
+  /**
+   * As {@link #start()}, with more Chromium switches (for example {@code --ignore-certificate-errors},
+   * for the tests that serve a test certificate).
+   */
+  public static Browser start(String... extraArguments) {
     if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
       fail("headless Chromium is required for the browser tests but " + CHROMIUM + " or " + CHROMEDRIVER
           + " is missing. Install it with: sudo apt-get install -y chromium chromium-driver"
@@ -58,6 +66,7 @@ public final class Browser implements AutoCloseable {
           "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
           "--disable-quic", "--window-size=1280,900", "--user-data-dir=" + profile,
           "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1");
+      options.addArguments(extraArguments);
       return new Browser(new ChromeDriver(service, options), profile);
     } catch (IOException e) {
       throw new AssertionError("cannot create a Chromium profile directory", e);

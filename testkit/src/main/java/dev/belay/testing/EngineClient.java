@@ -80,9 +80,9 @@ public final class EngineClient implements AutoCloseable {
   /** Whether pings are answered (off to test ping timeouts). */
   private volatile boolean answerPings = true;
 
-  private EngineClient(String base) {
+  private EngineClient(String base, HttpClient http) {
     this.base = base;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WAIT).build();
+    this.http = http;
   }
 
   /**
@@ -90,7 +90,15 @@ public final class EngineClient implements AutoCloseable {
    * engine's URL, ending in "/" or carrying a query of its own that every request repeats.
    */
   public static EngineClient open(String base, String transport) {
-    EngineClient c = new EngineClient(base);
+    return open(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(WAIT).build(), base, transport);
+  }
+
+  /**
+   * As {@link #open(String, String)}, with every request and the WebSocket going through
+   * {@code http} (for example one that speaks HTTP/2 over TLS).
+   */
+  public static EngineClient open(HttpClient http, String base, String transport) {
+    EngineClient c = new EngineClient(base, http);
     c.current = transport;
     switch (transport) {
       case "polling" -> {

@@ -1,10 +1,13 @@
 package dev.belay.transport;
 
 import dev.belay.Server;
+import dev.belay.binding.Tls;
 import dev.belay.engine.EngineOptions;
 import dev.belay.engine.EngineServer;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import org.xnio.Options;
+import org.xnio.Sequence;
 
 /**
  * An {@link Undertow.Builder} with the connection timeouts a server exposed to the internet needs,
@@ -49,5 +52,25 @@ public final class BelayUndertow {
             (int) Math.min(Integer.MAX_VALUE, options.requestHeadersTimeout().toMillis()))
         .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, idle)
         .setServerOption(UndertowOptions.IDLE_TIMEOUT, idle);
+  }
+
+  /**
+   * Sets what Belay's own TLS listener uses on {@code builder}: TLS 1.3 and 1.2 only (the
+   * protocols of {@code tls}), and HTTP/2 by ALPN when {@code http2} (clients that do not offer
+   * {@code h2}, and WebSocket upgrades, get HTTP/1.1 on the same port). Add the listener with
+   * {@code addHttpsListener(port, host, tls.sslContext())}; returns {@code builder}.
+   *
+   * <pre>{@code
+   * Tls tls = Tls.pem(chain, key);
+   * BelayUndertow.tls(BelayUndertow.builder(io), tls, true)
+   *     .addHttpsListener(8443, "0.0.0.0", tls.sslContext())
+   *     .setHandler(new BelayHandler(io, app))
+   *     .build().start();
+   * }</pre>
+   */
+  public static Undertow.Builder tls(Undertow.Builder builder, Tls tls, boolean http2) {
+    return builder
+        .setSocketOption(Options.SSL_ENABLED_PROTOCOLS, Sequence.of(tls.protocols()))
+        .setServerOption(UndertowOptions.ENABLE_HTTP2, http2);
   }
 }

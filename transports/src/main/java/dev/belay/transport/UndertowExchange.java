@@ -24,7 +24,9 @@ import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
 import io.undertow.websockets.spi.AsyncWebSocketHttpServerExchange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +42,11 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * used across threads; nothing here blocks.
  */
 final class UndertowExchange implements HttpExchange {
-  /** One abort watcher per connection: keep-alive connections carry many polls, listeners must not pile up. */
+  /**
+   * One abort watcher per connection: keep-alive connections carry many polls, listeners must not
+   * pile up. Over HTTP/2 Undertow keeps a connection's attachments on the shared channel, so one
+   * watcher serves every stream of it, each exchange with its own callback.
+   */
   private static final AttachmentKey<AbortWatcher> ABORT = AttachmentKey.create(AbortWatcher.class);
   /** What to do once the upgrade is done; on the exchange from acceptWebSocket until the upgrade. */
   private static final AttachmentKey<WebSocketOpen> WS_OPEN = AttachmentKey.create(WebSocketOpen.class);
@@ -162,7 +168,7 @@ final class UndertowExchange implements HttpExchange {
 
   @Override
   public ResponseStream stream(int status, Map<String, String> headers) {
-    UndertowResponseStream stream = new UndertowResponseStream(exchange, this::clearAbortWatch);
+    UndertowResponseStream stream = new UndertowResponseStream(exchange, this::clearAbortWatch, this::abortNow);
     onIoThread(() -> {
       stopPeerWatch(); // the stream watches the connection itself
       if (responded || exchange.isResponseStarted()) {
@@ -188,7 +194,7 @@ final class UndertowExchange implements HttpExchange {
         connection.addCloseListener(c -> created.fire());
         watcher = created;
       }
-      watcher.callback = callback;
+      watcher.callbacks.put(this, callback);
       if (!responded) watchForPeerClose();
     });
   }
@@ -269,9 +275,20 @@ final class UndertowExchange implements HttpExchange {
     }
   }
 
+  /**
+   * Runs this exchange's abort callback now, if it has one: a streamed response that failed. Over
+   * HTTP/2 the connection lives on for the other streams, so its end would come too late (and keep
+   * the callback, and the session it holds, until then). I/O thread only.
+   */
+  private void abortNow() {
+    AbortWatcher watcher = exchange.getConnection().getAttachment(ABORT);
+    Runnable callback = watcher == null ? null : watcher.callbacks.remove(this);
+    if (callback != null) callback.run();
+  }
+
   private void clearAbortWatch() {
     AbortWatcher watcher = exchange.getConnection().getAttachment(ABORT);
-    if (watcher != null) watcher.callback = null;
+    if (watcher != null) watcher.callbacks.remove(this);
   }
 
   @Override
@@ -320,14 +337,19 @@ final class UndertowExchange implements HttpExchange {
   private record WebSocketOpen(
       Handshake handshake, long maxPayload, Function<WebSocketConnection, WebSocketListener> open) {}
 
-  /** The abort callback of the exchange currently held on a connection. I/O thread only. */
+  /**
+   * The abort callbacks of the exchanges held on a connection: at most one over HTTP/1.x, one per
+   * open stream over HTTP/2 (a stream the client resets while its poll is held is noticed when the
+   * answer is written or at the ping timeout; the connection's end fires them all). Touched on the
+   * connection's I/O thread only.
+   */
   private static final class AbortWatcher {
-    Runnable callback;
+    final Map<UndertowExchange, Runnable> callbacks = new HashMap<>();
 
     void fire() {
-      Runnable cb = callback;
-      callback = null;
-      if (cb != null) cb.run();
+      List<Runnable> due = new ArrayList<>(callbacks.values());
+      callbacks.clear();
+      for (Runnable cb : due) cb.run();
     }
   }
 }

@@ -26,6 +26,8 @@ final class UndertowResponseStream implements HttpExchange.ResponseStream {
   private final HttpServerExchange exchange;
   /** Run once when the response ends, normally or not (clears the abort watch). */
   private final Runnable onEnd;
+  /** Run when the stream fails: the exchange's abort callback, at once. */
+  private final Runnable onFail;
   private StreamSinkChannel channel;
   /** Chunks not yet fully written to the channel. */
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -42,9 +44,10 @@ final class UndertowResponseStream implements HttpExchange.ResponseStream {
 
   private record Pending(ByteBuffer buffer, WriteCallback done) {}
 
-  UndertowResponseStream(HttpServerExchange exchange, Runnable onEnd) {
+  UndertowResponseStream(HttpServerExchange exchange, Runnable onEnd, Runnable onFail) {
     this.exchange = exchange;
     this.onEnd = onEnd;
+    this.onFail = onFail;
   }
 
   void start(int status, Map<String, String> headers) {
@@ -180,7 +183,10 @@ final class UndertowResponseStream implements HttpExchange.ResponseStream {
     closed = true;
     for (WriteCallback cb; (cb = written.poll()) != null; ) cb.done(e);
     for (Pending p; (p = queue.poll()) != null; ) p.done.done(e);
-    // Closing the connection fires the abort watch: the engine sees the stream dropped.
+    // The engine sees the stream dropped. Over HTTP/1.x closing the connection would fire the
+    // abort watch too; over HTTP/2 closing it resets this stream only, and the connection (shared
+    // with other streams) does not end.
+    onFail.run();
     IoUtils.safeClose(exchange.getConnection());
   }
 

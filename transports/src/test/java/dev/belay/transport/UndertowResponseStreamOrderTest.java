@@ -28,7 +28,7 @@ class UndertowResponseStreamOrderTest {
     Undertow server = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(ex -> ex.dispatch(SameThreadExecutor.INSTANCE, () -> {
       // as BelayHandler does: on the exchange's I/O thread, and the exchange outlives the handler
       HttpServerExchange exchange = ex;
-      UndertowResponseStream stream = new UndertowResponseStream(exchange, () -> {});
+      UndertowResponseStream stream = new UndertowResponseStream(exchange, () -> {}, () -> {});
       stream.start(200, Map.of("Content-Type", "text/plain"));
       stream.write(bytes("0"), e -> {});
       // another thread writes "1": the chunk waits for this (busy) I/O thread

@@ -10,7 +10,7 @@ const $ = (id) => document.getElementById(id);
 const tabId = sessionStorage.getItem("belay.lab.tab") || "tab-" + Math.random().toString(36).slice(2, 8);
 sessionStorage.setItem("belay.lab.tab", tabId);
 
-const me = { transport: "", path: [], offered: [], rtt: null, reconnects: 0, forced };
+const me = { transport: "", path: [], offered: [], rtt: null, reconnects: 0, forced, http: "" };
 const socket = io({ auth: { tab: tabId }, transports: forced ? [forced] : undefined });
 window.labSocket = socket; // handy in the console
 
@@ -54,6 +54,7 @@ socket.on("state", renderServer);
 
 // Every second: tell the server how this tab is doing; the time its acknowledgement takes is the RTT.
 function report() {
+  me.http = httpVersion();
   render();
   if (!socket.connected) return;
   const started = performance.now();
@@ -65,6 +66,23 @@ function report() {
 }
 setInterval(report, 1000);
 
+// The HTTP version this tab's transport runs on, where the browser tells it: Resource Timing's
+// nextHopProtocol ("h2", "http/1.1") of the transport's latest finished request (an open SSE
+// stream or held poll is not finished yet; the page's own request stands in until one is). A
+// WebSocket always starts as an HTTP/1.1 upgrade. Entries are cleared once read, as polling would
+// soon fill the browser's buffer of 250.
+let lastHttp = "";
+function httpVersion() {
+  if (me.transport === "websocket") return "http/1.1 upgrade";
+  const mine = performance.getEntriesByType("resource").filter((e) =>
+    e.name.includes("/socket.io/") && e.name.includes("transport=" + me.transport) && e.nextHopProtocol);
+  performance.clearResourceTimings();
+  if (mine.length) lastHttp = mine[mine.length - 1].nextHopProtocol;
+  if (lastHttp) return lastHttp;
+  const page = performance.getEntriesByType("navigation")[0];
+  return page && page.nextHopProtocol ? page.nextHopProtocol : "";
+}
+
 // ---- rendering
 
 function render() {
@@ -74,6 +92,7 @@ function render() {
   $("offered").textContent = me.offered.length ? me.offered.join(", ") : "no upgrades";
   $("rtt").textContent = me.rtt == null ? "–" : me.rtt + " ms";
   $("reconnects").textContent = String(me.reconnects);
+  $("http").textContent = socket.connected && me.http ? me.http : "–";
 }
 
 function renderServer(state) {
@@ -106,6 +125,7 @@ function tabRow(tab, now) {
   badge.dataset.transport = tab.connected ? tab.serverTransport : "";
   transport.append(badge);
   if (tab.forced) transport.append(el("span", "forced", "forced"));
+  if (tab.connected && tab.http) transport.append(el("span", "http", tab.http));
   const path = el("td", "path", (tab.path || []).join(" → "));
   const rtt = el("td", "num rtt", tab.rtt == null ? "–" : tab.rtt + " ms");
   const reconnects = el("td", "num reconnects", String(tab.reconnects ?? 0));
