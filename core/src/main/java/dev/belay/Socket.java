@@ -24,7 +24,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One client in one namespace: receives its events, emits to it, keeps its rooms.
@@ -48,7 +47,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (it arrives on the same lane): chain on the future instead.
  */
 public final class Socket implements RemoteSocket {
-  private static final System.Logger LOG = System.getLogger(Socket.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private enum State { CONNECTING, CONNECTED, DISCONNECTED }
@@ -771,30 +769,6 @@ public final class Socket implements RemoteSocket {
       if (pid == null || state != State.CONNECTED) return null;
       Map<String, Object> d = data;
       return new SessionToPersist(id, pid, List.copyOf(rooms()), d == null ? Map.of() : Map.copyOf(d));
-    }
-  }
-
-  /** An emit waiting for its acknowledgement. */
-  private static final class PendingAck {
-    private final AckCallback callback;
-    // Set by the registering thread after scheduling; read by whoever completes.
-    volatile Cancellable timer;
-    // Set once by whoever completes first (the ack on the lane, a timeout, a disconnect).
-    private final AtomicBoolean done = new AtomicBoolean();
-
-    PendingAck(AckCallback callback) {
-      this.callback = callback;
-    }
-
-    void complete(Throwable error, List<Object> args) {
-      if (!done.compareAndSet(false, true)) return;
-      Cancellable t = timer;
-      if (t != null) t.cancel();
-      try {
-        callback.onAck(error, args);
-      } catch (Exception e) {
-        LOG.log(System.Logger.Level.ERROR, "ack callback failed", e);
-      }
     }
   }
 }
