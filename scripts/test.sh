@@ -16,6 +16,7 @@ have chromium || missing+=(chromium)
 have chromedriver || missing+=(chromium-driver)
 have nginx || missing+=(nginx)
 have redis-server || missing+=(redis-server)
+have curl || missing+=(curl)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
