@@ -213,6 +213,16 @@ public final class EngineServer implements AutoCloseable {
     return session;
   }
 
+  /**
+   * The handshake of a transport that answers over HTTP: registers a session on {@code transport},
+   * lets it take the handshake request ({@code takeRequest}), then starts the session.
+   */
+  void openOverHttp(HttpExchange exchange, Transport transport, Runnable takeRequest, List<String> upgrades) {
+    EngineSession session = register(exchange.request(), transport);
+    takeRequest.run();
+    start(session, upgrades);
+  }
+
   /** Announces a registered session to the connection listeners and sends its open packet. */
   void start(EngineSession session, List<String> upgrades) {
     // The announcement is queued on the listener lane before the open packet can reach the

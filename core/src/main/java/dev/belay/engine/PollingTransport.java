@@ -36,9 +36,7 @@ final class PollingTransport extends Transport {
     @Override
     public void handshake(EngineServer server, HttpExchange exchange, List<String> upgrades) {
       PollingTransport polling = new PollingTransport(server);
-      EngineSession session = server.register(exchange.request(), polling);
-      polling.onGet(exchange);
-      server.start(session, upgrades);
+      server.openOverHttp(exchange, polling, () -> polling.onGet(exchange), upgrades);
     }
 
     @Override

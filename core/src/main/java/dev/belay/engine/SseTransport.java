@@ -31,9 +31,7 @@ final class SseTransport extends Transport {
     @Override
     public void handshake(EngineServer server, HttpExchange exchange, List<String> upgrades) {
       SseTransport sse = new SseTransport(server);
-      EngineSession session = server.register(exchange.request(), sse);
-      sse.open(exchange);
-      server.start(session, upgrades);
+      server.openOverHttp(exchange, sse, () -> sse.open(exchange), upgrades);
     }
 
     @Override
