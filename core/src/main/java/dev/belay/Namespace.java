@@ -307,6 +307,10 @@ public final class Namespace {
     sockets.put(socket.id(), socket);
     if (socketsByPid != null && socket.pid() != null) socketsByPid.put(socket.pid(), socket);
     socket.onConnected();
+    ServerObserver observer = server.observer();
+    observer.socketConnected();
+    if (socket.recovered()) observer.recovered();
+    else if (socket.recoveryFailure() != null) observer.recoveryFailed(socket.recoveryFailure());
     notifyConnection(socket);
     if (parent != null) parent.notifyConnection(socket);
   }
@@ -398,6 +402,11 @@ public final class Namespace {
     @Override
     public void onServerSideEmit(List<Object> eventData, java.util.function.Consumer<Object> reply) {
       dispatchServerSideEmit(eventData, reply);
+    }
+
+    @Override
+    public void broadcastWritten(int recipients) {
+      server.observer().broadcast(recipients);
     }
 
     @Override

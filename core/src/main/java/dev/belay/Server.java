@@ -49,6 +49,8 @@ public final class Server implements AutoCloseable {
   private final AttachmentBudget attachmentBudget;
   // The HTTP listener started by listen(); any thread.
   private volatile Listening listening;
+  // Told of the event layer's events; NONE until observe(). Any thread.
+  private volatile ServerObserver observer = ServerObserver.NONE;
 
   /** A server with default options. */
   public Server() {
@@ -208,6 +210,54 @@ public final class Server implements AutoCloseable {
   /** The number of servers in the cluster, this one included. */
   public CompletableFuture<Integer> serverCount() {
     return main.serverCount();
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  /**
+   * Sets the one observer of this server (for example {@code dev.belay.metrics.BelayMetrics}),
+   * of the engine's events and the event layer's; it replaces the previous one, null removes it.
+   */
+  public Server observe(ServerObserver observer) {
+    ServerObserver o = observer == null ? ServerObserver.NONE : observer;
+    this.observer = o;
+    engine.observe(o);
+    return this;
+  }
+
+  /** The observer set by {@link #observe}, or {@link ServerObserver#NONE}. */
+  public ServerObserver observer() {
+    return observer;
+  }
+
+  /**
+   * This node's state, for a load balancer's health check: open sessions, whether it is
+   * draining, whether its adapter reaches its cluster.
+   *
+   * <pre>{@code
+   * Health h = server.health();
+   * int status = h.draining() ? 503 : 200;   // and h.toJson() as the body
+   * }</pre>
+   */
+  public Health health() {
+    return new Health(engine.clientsCount(), engine.draining(), main.adapter().connected());
+  }
+
+  /**
+   * Takes this node out of service without losing anyone: new handshakes get 503, and the open
+   * sessions are closed one by one, at jittered times spread over {@code spread}, so that their
+   * clients reconnect, to another node. The close is one a client recovers from: with connection
+   * state recovery on and an adapter the nodes share, they resume there and miss nothing.
+   * See {@link EngineServer#drain}.
+   *
+   * <pre>{@code
+   * server.drain(Duration.ofSeconds(30)).thenRun(server::close);   // a rolling deploy
+   * }</pre>
+   *
+   * @return completes when no session is open any more
+   */
+  public CompletableFuture<Void> drain(java.time.Duration spread) {
+    return engine.drain(spread);
   }
 
   // ---------------------------------------------------------------- lifecycle

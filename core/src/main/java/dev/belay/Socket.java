@@ -534,7 +534,7 @@ public final class Socket implements RemoteSocket {
   }
 
   private void registerAck(long ackId, AckCallback callback, Duration timeout) {
-    PendingAck pending = new PendingAck(callback);
+    PendingAck pending = new PendingAck(callback, client.server().observer());
     Map<Long, PendingAck> acks = acks();
     acks.put(ackId, pending);
     Cancellable timer = client.server().scheduler().schedule(
@@ -549,7 +549,7 @@ public final class Socket implements RemoteSocket {
   /** Registers a broadcast's ack id (the broadcast owns the timeout); false if not connected. */
   boolean expectAck(long ackId, AckCallback callback) {
     if (state != State.CONNECTED) return false;
-    acks().put(ackId, new PendingAck(callback));
+    acks().put(ackId, new PendingAck(callback, client.server().observer()));
     return true;
   }
 
@@ -624,7 +624,14 @@ public final class Socket implements RemoteSocket {
 
   private void dispatch(List<Object> event, Ack ack) {
     if (state != State.CONNECTED || event.isEmpty() || !(event.get(0) instanceof String name)) return;
+    ServerObserver observer = client.server().observer();
+    if (observer == ServerObserver.NONE) {
+      listeners.dispatch(name, Collections.unmodifiableList(event.subList(1, event.size())), ack);
+      return;
+    }
+    long start = System.nanoTime();
     listeners.dispatch(name, Collections.unmodifiableList(event.subList(1, event.size())), ack);
+    observer.listenersRan(System.nanoTime() - start, client.server().options().engine().listenersOnIoThread());
   }
 
   // ---------------------------------------------------------------- lifecycle (lane)
@@ -711,6 +718,7 @@ public final class Socket implements RemoteSocket {
       }
     }
     listeners.fireDisconnect(reason);
+    client.server().observer().socketDisconnected(reason);
   }
 
   LocalSocket local() {

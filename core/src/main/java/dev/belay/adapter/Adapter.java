@@ -144,4 +144,12 @@ public interface Adapter extends AutoCloseable {
   /** Releases timers and subscriptions; a cluster adapter tells the others it leaves. */
   @Override
   default void close() {}
+
+  /**
+   * Whether the adapter reaches what it shares with other nodes (a Redis server, say), for
+   * {@code server.health()}; an adapter of one node always does.
+   */
+  default boolean connected() {
+    return true;
+  }
 }

@@ -213,6 +213,7 @@ public class InMemoryAdapter implements Adapter {
       collectTargets(options, wire, isVolatile, targets);
     }
     for (LocalSocket socket : targets) socket.write(wire, isVolatile);
+    namespace.broadcastWritten(targets.size());
   }
 
   /**
@@ -233,6 +234,7 @@ public class InMemoryAdapter implements Adapter {
       collectTargets(options, wire, isVolatile, targets);
       for (LocalSocket socket : targets) socket.write(wire, isVolatile);
     }
+    namespace.broadcastWritten(targets.size());
   }
 
   /** The local recipients of a broadcast, holding it for sockets being restored; caller holds the lock. */

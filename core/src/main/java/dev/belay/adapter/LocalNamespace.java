@@ -50,4 +50,7 @@ public interface LocalNamespace {
    * join, leave and disconnect sent through this namespace's adapter to its owner node.
    */
   RemoteSocket remoteSocket(SocketDetails details);
+
+  /** A broadcast was written to {@code recipients} local sockets (for metrics); must be quick. */
+  default void broadcastWritten(int recipients) {}
 }

@@ -17,7 +17,9 @@ public enum EngineError {
   BAD_REQUEST(3, 400, "Bad request"),
   FORBIDDEN(4, 403, "Forbidden"),
   UNSUPPORTED_PROTOCOL_VERSION(5, 400, "Unsupported protocol version"),
-  PAYLOAD_TOO_LARGE(3, 413, "Payload too large");
+  PAYLOAD_TOO_LARGE(3, 413, "Payload too large"),
+  /** A handshake to a server that is draining ({@link EngineServer#drain}): the client should try another node. */
+  DRAINING(4, 503, "Server draining");
 
   private final int code;
   private final int status;

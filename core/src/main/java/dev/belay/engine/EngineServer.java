@@ -11,7 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,6 +55,12 @@ public final class EngineServer implements AutoCloseable {
   private final EngineStats stats = new EngineStats(this);
   /** Set once by close(); new handshakes are then refused. */
   private volatile boolean closed;
+  /** Told of sessions, refusals and messages; {@link EngineObserver#NONE} until {@link #observe}. Any thread. */
+  private volatile EngineObserver observer = EngineObserver.NONE;
+  /** Set once by {@link #drain}: completes when no session is open; new handshakes are refused. Any thread. */
+  private volatile CompletableFuture<Void> drained;
+  /** Over how many milliseconds the drain spreads its closes; written before {@link #drained}. */
+  private volatile long drainSpreadMillis;
 
   public EngineServer(EngineOptions options) {
     this.options = options;
@@ -107,6 +116,66 @@ public final class EngineServer implements AutoCloseable {
   /** Counters: sessions per transport, upgrades, packets. */
   public EngineStats stats() {
     return stats;
+  }
+
+  /**
+   * Sets the one observer of this server's sessions (metrics): it replaces the previous one;
+   * {@link EngineObserver#NONE} or null removes it.
+   */
+  public EngineServer observe(EngineObserver observer) {
+    this.observer = observer == null ? EngineObserver.NONE : observer;
+    return this;
+  }
+
+  /** The observer set by {@link #observe}, or {@link EngineObserver#NONE}. */
+  public EngineObserver observer() {
+    return observer;
+  }
+
+  /**
+   * Takes this node out of service without losing anyone: from now on every handshake is refused
+   * with 503 ({@link EngineError#DRAINING}), and each open session is closed with
+   * {@link CloseReason#SERVER_SHUTTING_DOWN} (what it has queued is delivered first) at a time of
+   * its own, spread evenly with jitter over {@code spread}, so that its clients reconnect, to
+   * another node, a few at a time. With connection state recovery on and an adapter the nodes
+   * share, they resume there and miss nothing. Calling it again returns the same future.
+   *
+   * <pre>{@code
+   * engine.drain(Duration.ofSeconds(30)).thenRun(() -> System.exit(0));
+   * }</pre>
+   *
+   * @return completes when no session is open any more
+   */
+  public CompletableFuture<Void> drain(Duration spread) {
+    if (spread == null || spread.isNegative()) throw new IllegalArgumentException("spread must not be negative");
+    List<EngineSession> open = new ArrayList<>();
+    CompletableFuture<Void> done;
+    synchronized (this) {
+      if (drained != null) return drained;
+      drainSpreadMillis = spread.toMillis();
+      done = new CompletableFuture<>();
+      drained = done;
+      // Sessions registered from here on see `drained` set and close themselves (see register).
+      for (EngineSession s : sessions.values()) if (s.isOpen()) open.add(s);
+    }
+    int n = open.size();
+    // Slot i of n, at a random point within the slot: evenly spread, never two at one instant by design.
+    for (int i = 0; i < n; i++) {
+      long at = (long) ((i + ThreadLocalRandom.current().nextDouble()) * drainSpreadMillis / n);
+      closeLater(open.get(i), at);
+    }
+    if (openCount.get() == 0) done.complete(null);
+    return done;
+  }
+
+  /** Whether {@link #drain} was called: handshakes are refused. */
+  public boolean draining() {
+    return drained != null;
+  }
+
+  private void closeLater(EngineSession session, long millis) {
+    if (millis <= 0) session.close(CloseReason.SERVER_SHUTTING_DOWN);
+    else scheduler.schedule(() -> session.close(CloseReason.SERVER_SHUTTING_DOWN), Duration.ofMillis(millis));
   }
 
   /** Starts an HTTP server on {@code host:port} through the {@link HttpBinding} on the class path. */
@@ -175,6 +244,7 @@ public final class EngineServer implements AutoCloseable {
   private boolean originAdmitted(HttpExchange exchange) {
     if (options.cors().admits(exchange.request().header("Origin"))) return true;
     respondError(exchange, EngineError.FORBIDDEN);
+    observer.requestRefused(EngineError.FORBIDDEN);
     return false;
   }
 
@@ -195,6 +265,10 @@ public final class EngineServer implements AutoCloseable {
       refuse(exchange, EngineError.FORBIDDEN, Map.of("name", "FORBIDDEN"));
       return;
     }
+    if (drained != null) {
+      refuse(exchange, EngineError.DRAINING, Map.of("name", "DRAINING"));
+      return;
+    }
     String ack = req.query(Resend.ACK);
     if (ack != null && !"0".equals(ack)) { // before the first answer there is nothing to acknowledge
       refuse(exchange, EngineError.BAD_REQUEST, Map.of("name", "BAD_ACK", Resend.ACK, ack));
@@ -210,6 +284,9 @@ public final class EngineServer implements AutoCloseable {
     sessions.put(sid, session);
     openCount.incrementAndGet();
     stats.opened();
+    observer.sessionOpened(transport.name());
+    // A handshake that passed its check just as a drain began is closed within the drain too.
+    if (drained != null) closeLater(session, (long) (ThreadLocalRandom.current().nextDouble() * drainSpreadMillis));
     return session;
   }
 
@@ -288,6 +365,7 @@ public final class EngineServer implements AutoCloseable {
   /** Answers a request refused before it reached a session, and tells the connection_error listeners. */
   void refuse(HttpExchange exchange, EngineError error, Map<String, String> context) {
     respondError(exchange, error);
+    observer.requestRefused(error);
     if (connectionErrorListeners.isEmpty()) return;
     ConnectionError refused = new ConnectionError(exchange.request(), error, context);
     for (Consumer<ConnectionError> listener : connectionErrorListeners) {
@@ -346,9 +424,11 @@ public final class EngineServer implements AutoCloseable {
     return outboundBytes.sum();
   }
 
-  /** The session began closing: it no longer counts as open. */
-  void sessionClosed(EngineSession session) {
-    openCount.decrementAndGet();
+  /** The session began closing, on {@code transport}, for {@code reason}: it no longer counts as open. */
+  void sessionClosed(EngineSession session, String transport, CloseReason reason) {
+    observer.sessionClosed(transport, reason);
+    CompletableFuture<Void> done = drained;
+    if (openCount.decrementAndGet() == 0 && done != null) done.complete(null);
   }
 
   /** The session is gone: its sid is unknown from now on. */

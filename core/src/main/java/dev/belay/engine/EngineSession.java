@@ -60,6 +60,8 @@ final class EngineSession implements EngineSocket {
   private final AtomicLong queuedBytes = new AtomicLong();
   /** Lane: bytes of the batches handed to the transport and not yet reported written (onDrain). */
   private long inFlightBytes;
+  /** Lane: how many messages the last {@link #drainBuffer} took (for the observer). */
+  private int lastDrainedMessages;
 
   /** Lane: packets waiting for a writable transport. */
   private final ArrayDeque<EnginePacket> buffer = new ArrayDeque<>(4);
@@ -296,7 +298,10 @@ final class EngineSession implements EngineSocket {
   private void flush() {
     Transport t = transport;
     if (buffer.isEmpty() || !t.writable()) return;
+    long before = inFlightBytes;
     List<EnginePacket> packets = drainBuffer();
+    int messages = lastDrainedMessages;
+    if (messages > 0) server.observer().messagesSent(t.name(), messages, inFlightBytes - before);
     t.send(packets);
   }
 
@@ -317,6 +322,7 @@ final class EngineSession implements EngineSocket {
       packets.add(p);
     }
     queuedMessages.addAndGet(-messages);
+    lastDrainedMessages = messages;
     return packets;
   }
 
@@ -362,6 +368,7 @@ final class EngineSession implements EngineSocket {
       case MESSAGE -> {
         Object data = packet.data();
         server.stats().received();
+        server.observer().messageReceived(t.name(), sizeOf(packet));
         listenerLane.execute(() -> {
           for (Consumer<Object> l : messageListeners) {
             try {
@@ -498,6 +505,7 @@ final class EngineSession implements EngineSocket {
     releaseInFlight(); // the old transport has had its last batch
     old.closeReplaced();
     server.stats().upgraded(old.name(), next.name());
+    server.observer().upgraded(old.name(), next.name());
     String name = next.name();
     listenerLane.execute(() -> upgradeListeners.forEach(l -> l.accept(name)));
     flush();
@@ -510,6 +518,7 @@ final class EngineSession implements EngineSocket {
     probed = false;
     upgradeTimer.cancel();
     if (c != null) c.close(List.of(), false);
+    if (c != null && state == State.OPEN) server.observer().upgradeFailed(transport.name(), c.name());
     if (wasProbed && state == State.OPEN) transport.onUpgradeAbandoned();
   }
 
@@ -547,7 +556,7 @@ final class EngineSession implements EngineSocket {
     Transport t = transport;
     if (reason == CloseReason.OUTBOUND_OVERFLOW) t.overflowed(description);
     else t.close(last, linger);
-    server.sessionClosed(this);
+    server.sessionClosed(this, t.name(), reason);
     listenerLane.execute(() -> {
       for (BiConsumer<CloseReason, String> l : closeListeners) {
         try {

@@ -48,6 +48,11 @@ public final class EngineStats {
     return new Snapshot(byTransport, ups, handshakes.sum(), packetsSent.sum(), messagesReceived.sum());
   }
 
+  /** Bytes of messages waiting for all clients together: buffered in sessions or in flight in the binding. */
+  public long outboundBytes() {
+    return server.outboundBytes();
+  }
+
   void upgraded(String from, String to) {
     upgrades.computeIfAbsent(from + "->" + to, k -> new LongAdder()).increment();
   }
