@@ -7,6 +7,9 @@ import dev.belay.binding.Tls;
 import dev.belay.cluster.redis.RedisStreamsAdapter;
 import dev.belay.cluster.redis.RedisStreamsOptions;
 import dev.belay.engine.EngineServer;
+import dev.belay.metrics.BelayMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.belay.transport.BelayHandler;
 import dev.belay.transport.BelayUndertow;
 import io.lettuce.core.RedisClient;
@@ -25,7 +28,7 @@ import java.util.logging.Logger;
  *
  * <pre>
  * java -jar belay-examples.jar chat [--port 8080] [--host 127.0.0.1] [--redis redis://127.0.0.1:6379]
- *                                    [--tls [--cert fullchain.pem --key privkey.pem]]
+ *                                    [--tls [--cert fullchain.pem --key privkey.pem]] [--metrics]
  * java -jar belay-examples.jar cluster-node --port 3001 --redis redis://127.0.0.1:6379
  * java -jar belay-examples.jar lab [--port 8080] [--host 127.0.0.1] [--tls [--cert … --key …]]
  * java -jar belay-examples.jar conformance --port 3000 [--tls]
@@ -35,6 +38,9 @@ import java.util.logging.Logger;
  * upgrades and clients without h2), with a self-signed certificate made at start (its SHA-256
  * fingerprint is printed), or for the chat and the lab the PEM files given with {@code --cert}
  * and {@code --key}.
+ *
+ * <p>The chat serves {@code GET /health} (200, or 503 while draining) and {@code POST /drain?seconds=N}
+ * (from this machine); {@code --metrics} adds {@code GET /metrics} in the Prometheus text format.
  */
 public final class Main {
   // Held so that the levels stick (java.util.logging keeps loggers weakly).
@@ -49,7 +55,7 @@ public final class Main {
     String host = stringOption(args, "--host", "127.0.0.1");
     switch (args[0]) {
       case "conformance" -> conformance(host, port, hasFlag(args, "--tls"));
-      case "chat" -> chat(host, port, stringOption(args, "--redis", null), tls(args, host));
+      case "chat" -> chat(host, port, stringOption(args, "--redis", null), tls(args, host), hasFlag(args, "--metrics"));
       case "cluster-node" -> clusterNode(host, port, stringOption(args, "--redis", "redis://127.0.0.1:6379"));
       case "lab" -> lab(host, port, tls(args, host));
       default -> usage();
@@ -60,17 +66,24 @@ public final class Main {
    * The chat; with {@code --redis}, one node of a chat cluster on that Redis. A tab whose network
    * drops for up to 2 minutes gets the messages it missed when it comes back.
    */
-  private static void chat(String host, int port, String redisUri, Tls tls) {
+  static ExampleHttp chat(String host, int port, String redisUri, Tls tls, boolean metrics) {
     ServerOptions.Builder options = ServerOptions.builder()
         .connectionStateRecovery(ConnectionStateRecovery.defaults().withMaxDisconnectionDuration(Duration.ofMinutes(2)));
     if (redisUri != null) {
       options.adapter(RedisStreamsAdapter.factory(RedisClient.create(redisUri), RedisStreamsOptions.defaults()));
     }
     Server io = new Server(options.build());
+    PrometheusMeterRegistry registry = null;
+    if (metrics) {
+      registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      BelayMetrics.monitor(io, registry); // before the first client
+    }
     new ChatServer(io);
-    ExampleHttp http = ExampleHttp.start(io, ChatServer.PAGES, host, port, tls);
+    HttpHandler pages = new OpsEndpoints(io, registry, new StaticResources(ChatServer.PAGES, ResponseCodeHandler.HANDLE_404));
+    ExampleHttp http = ExampleHttp.start(io, pages, host, port, tls);
     System.out.println("Belay chat on " + http.url() + (redisUri == null ? "" : " (cluster on " + redisUri + ")")
-        + " - open it in two browser windows");
+        + " - open it in two browser windows" + (metrics ? "; metrics on " + http.url() + "metrics" : ""));
+    return http;
   }
 
   private static void clusterNode(String host, int port, String redisUri) {
@@ -179,7 +192,7 @@ public final class Main {
   }
 
   private static void usage() {
-    System.err.println("usage: java -jar belay-examples.jar <conformance|chat|lab|cluster-node> [--port N] [--host H] [--redis URI] [--tls]");
+    System.err.println("usage: java -jar belay-examples.jar <conformance|chat|lab|cluster-node> [--port N] [--host H] [--redis URI] [--tls] [--metrics]");
     System.exit(2);
   }
 }
