@@ -166,4 +166,23 @@ class ChatMetricsTest {
     Map<String, Double> after = scrape();
     assertEquals(2, value(after, "belay_sessions", "transport", "websocket"), "the namespace left, the session stays");
   }
+
+  @Test
+  void postDrainTurnsHealthTo503RefusesHandshakesAndClosesTheClients() throws Exception {
+    EngineClient websocket = join("websocket");
+    HttpResponse<String> drain = http.send(HttpRequest.newBuilder(URI.create(base + "drain?seconds=1"))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(202, drain.statusCode());
+    HttpResponse<String> health = get("health");
+    assertEquals(503, health.statusCode());
+    assertTrue(health.body().contains("\"status\":\"DRAINING\""), health.body());
+    HttpResponse<String> handshake = get("socket.io/?EIO=4&transport=polling");
+    assertEquals(503, handshake.statusCode());
+    assertEquals("{\"code\":4,\"message\":\"Server draining\"}", handshake.body());
+    assertEquals("server close", Await.get(websocket.closed(), "the drained client's close"));
+    awaitValue("belay_sessions_closed_total", 1, "transport", "websocket", "reason", "server_shutting_down");
+    Map<String, Double> samples = scrape();
+    assertEquals(1, value(samples, "belay_draining"));
+    assertEquals(1, value(samples, "belay_requests_refused_total", "reason", "draining"));
+  }
 }
