@@ -87,6 +87,12 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     return namespace -> new RedisStreamsAdapter(namespace, shared, clusterOptions);
   }
 
+  /** Whether the connections to Redis are up, for {@code server.health()}. */
+  @Override
+  public boolean connected() {
+    return !closed && transport.connected();
+  }
+
   /** The transport this adapter publishes through (shared by the server's namespaces). */
   RedisStreamsTransport transport() {
     return transport;

@@ -116,6 +116,14 @@ public final class RedisStreamsTransport implements AutoCloseable {
     readerThread.start();
   }
 
+  /**
+   * Whether its connections to Redis are up (commands, stream reader and subscriber): false while
+   * Lettuce reconnects after an outage, and once closed.
+   */
+  public boolean connected() {
+    return running && commands.isOpen() && reader.isOpen() && subscriber.isOpen();
+  }
+
   /** The options this transport runs with. */
   public RedisStreamsOptions options() {
     return options;
