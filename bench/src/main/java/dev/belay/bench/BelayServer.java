@@ -2,6 +2,9 @@ package dev.belay.bench;
 
 import dev.belay.ConnectionStateRecovery;
 import dev.belay.Server;
+import dev.belay.metrics.BelayMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import dev.belay.ServerOptions;
 import dev.belay.cluster.redis.RedisStreamsAdapter;
 import dev.belay.cluster.redis.RedisStreamsOptions;
@@ -82,12 +85,18 @@ public final class BelayServer {
     return server;
   }
 
-  public static void main(String host, int port, boolean listenersOnIoThread, boolean recovery, String redis)
-      throws Exception {
-    Admin.start(host, port + 1);
-    create(listenersOnIoThread, recovery, redis).listen(host, port);
+  public static void main(String host, int port, boolean listenersOnIoThread, boolean recovery, String redis,
+      boolean metrics) throws Exception {
+    Server server = create(listenersOnIoThread, recovery, redis);
+    PrometheusMeterRegistry registry = null;
+    if (metrics) {
+      registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      BelayMetrics.monitor(server, registry);
+    }
+    Admin.start(host, port + 1, registry == null ? null : registry::scrape);
+    server.listen(host, port);
     System.out.println("belay server listening on " + host + ":" + port
         + (listenersOnIoThread ? " (listeners on the I/O thread)" : "") + (recovery ? " (recovery on)" : "")
-        + (redis != null ? " (cluster on " + redis + ")" : ""));
+        + (redis != null ? " (cluster on " + redis + ")" : "") + (metrics ? " (metrics on)" : ""));
   }
 }

@@ -13,7 +13,8 @@ public final class Main {
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {
-      case "server" -> BelayServer.main(host(rest), port(rest), listenersOnIoThread(rest), recovery(rest), redis(rest));
+      case "server" -> BelayServer.main(host(rest), port(rest), listenersOnIoThread(rest), recovery(rest), redis(rest),
+          metrics(rest));
       case "engine-server" -> EngineBenchServer.main(host(rest), port(rest), listenersOnIoThread(rest));
       case "netty-server" -> NettyServer.main(host(rest), port(rest));
       case "floor-server" -> FloorServer.main(host(rest), port(rest));
@@ -29,11 +30,13 @@ public final class Main {
     System.err.println("""
         usage: java -jar belay-bench.jar <command> [options]
           server        --port N [--host H] [--listeners workers|io-thread] [--recovery off|on]
-                        [--redis redis://H:P]
+                        [--redis redis://H:P] [--metrics off|prometheus]
                                               Belay with the bench contract; listeners on the
                                               worker pool (default) or on the I/O thread;
                                               connection state recovery off (default) or on;
-                                              with --redis, one node of a cluster on that Redis
+                                              with --redis, one node of a cluster on that Redis;
+                                              --metrics prometheus: BelayMetrics on a Prometheus
+                                              registry, scraped at GET /metrics on port N+1
           engine-server --port N [--host H] [--listeners workers|io-thread]
                                               Belay's Engine.IO layer, Socket.IO framing by hand
           netty-server  --port N [--host H]   netty-socketio with the bench contract
@@ -67,6 +70,18 @@ public final class Main {
     return switch (opt(args, "--recovery", "off")) {
       case "off" -> false;
       case "on" -> true;
+      default -> {
+        usage();
+        yield false;
+      }
+    };
+  }
+
+  /** {@code --metrics off|prometheus}; anything else is a usage error. */
+  static boolean metrics(String[] args) {
+    return switch (opt(args, "--metrics", "off")) {
+      case "off" -> false;
+      case "prometheus" -> true;
       default -> {
         usage();
         yield false;

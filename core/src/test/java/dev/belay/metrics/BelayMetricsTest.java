@@ -2,6 +2,7 @@ package dev.belay.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.belay.DisconnectReason;
 import dev.belay.Server;
@@ -118,5 +119,26 @@ class BelayMetricsTest {
     assertEquals(1, gauge("belay.draining"));
     assertEquals("{\"status\":\"DRAINING\",\"sessions\":0,\"draining\":true,\"adapterConnected\":true}",
         server.health().toJson());
+  }
+
+  @Test
+  void recordingOnTheHotPathAllocatesNothing() {
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    for (int i = 0; i < 20_000; i++) hotPath(i); // warm up: adders' cells, the JIT
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < 200_000; i++) hotPath(i);
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertTrue(allocated < 64 * 1024, allocated + " bytes allocated for 200,000 rounds of events");
+  }
+
+  private void hotPath(int i) {
+    metrics.messageReceived("websocket", 20);
+    metrics.messagesSent("websocket", 2, 40);
+    metrics.messagesSent("polling", 1, 10);
+    metrics.broadcast(100);
+    metrics.ackReceived(1_000 + i);
+    metrics.listenersRan(5_000 + i, false);
+    metrics.sessionOpened("sse");
+    metrics.sessionClosed("sse", CloseReason.TRANSPORT_CLOSE);
   }
 }
