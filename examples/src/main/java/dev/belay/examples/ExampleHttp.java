@@ -5,6 +5,7 @@ import dev.belay.binding.Tls;
 import dev.belay.transport.BelayHandler;
 import dev.belay.transport.BelayUndertow;
 import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import java.net.InetSocketAddress;
 
@@ -40,8 +41,12 @@ public final class ExampleHttp implements AutoCloseable {
 
   /** Starts serving, over https and wss (HTTP/2 by ALPN) when {@code tls} is not null. */
   public static ExampleHttp start(Server io, String pagesFolder, String host, int port, Tls tls) {
-    Undertow.Builder builder = BelayUndertow.builder(io)
-        .setHandler(new BelayHandler(io, new StaticResources(pagesFolder, ResponseCodeHandler.HANDLE_404)));
+    return start(io, new StaticResources(pagesFolder, ResponseCodeHandler.HANDLE_404), host, port, tls);
+  }
+
+  /** Starts serving, with {@code pages} for every request that is not Belay's. */
+  public static ExampleHttp start(Server io, HttpHandler pages, String host, int port, Tls tls) {
+    Undertow.Builder builder = BelayUndertow.builder(io).setHandler(new BelayHandler(io, pages));
     if (tls != null) {
       BelayUndertow.tls(builder, tls, true).addHttpsListener(port, host, tls.sslContext());
     } else {

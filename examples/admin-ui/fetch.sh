@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Puts the Socket.IO Admin UI (ui/dist of the npm package @socket.io/admin-ui, version pinned by
+# package-lock.json) into the examples' classes at dev/belay/examples/admin-ui/, for chat --admin.
+# Runs npm ci only when the lock file changed. Without node/npm: fails when CI=true, otherwise
+# warns and builds without the UI (chat --admin then says so).
+# Usage: fetch.sh <work dir> <classes dir>
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+work="$1"
+out="$2/dev/belay/examples/admin-ui"
+if ! command -v npm >/dev/null 2>&1; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "ERROR: the examples need npm to fetch @socket.io/admin-ui, and CI=true: failing the build." >&2
+    exit 1
+  fi
+  echo "WARNING: npm not found: the examples are built WITHOUT the Admin UI (chat --admin serves only /admin)." >&2
+  exit 0
+fi
+mkdir -p "$work"
+cp "$here/package.json" "$here/package-lock.json" "$here/.npmrc" "$work/"
+stamp="$work/node_modules/.belay-lock-stamp"
+if [ ! -f "$stamp" ] || ! cmp -s "$here/package-lock.json" "$stamp"; then
+  (cd "$work" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+  cp "$here/package-lock.json" "$stamp"
+fi
+rm -rf "$out"
+mkdir -p "$out"
+cp -R "$work/node_modules/@socket.io/admin-ui/ui/dist/." "$out/"
+cp "$work/node_modules/@socket.io/admin-ui/LICENSE" "$out/LICENSE.txt"
+find "$out" -name '*.map' -delete
