@@ -34,8 +34,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <pre>{@code
  * Server io = new Server();
- * AdminUi admin = AdminUi.install(io, AdminUiOptions.basicAuth("admin", bcryptHashOfThePassword).build());
+ * AdminUi.install(io, AdminUiOptions.basicAuth("admin", bcryptHashOfThePassword).build());
  * io.listen(3000);   // then open the Admin UI, server URL http://localhost:3000, user admin
+ * // statistics go out every 2 s until io.close() (or admin.close())
  * }</pre>
  *
  * <p>What differs from the Node server: the socket list is this server's own (no cluster-wide
@@ -110,7 +111,7 @@ public final class AdminUi implements AutoCloseable {
     return admin;
   }
 
-  /** Stops the statistics; the namespace and its listeners stay. */
+  /** Stops the statistics (closing the server stops them too); the namespace and its listeners stay. */
   @Override
   public void close() {
     closed = true;
@@ -301,7 +302,7 @@ public final class AdminUi implements AutoCloseable {
   // ---------------------------------------------------------------- statistics
 
   private void scheduleStats() {
-    if (closed) return;
+    if (closed || io.engine().isClosed()) return; // a closed server needs no statistics
     timer = io.engine().scheduler().schedule(() -> io.engine().executor().execute(() -> {
       try {
         emitStats();
