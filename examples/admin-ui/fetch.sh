@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Puts the Socket.IO Admin UI (ui/dist of the npm package @socket.io/admin-ui, version pinned by
 # package-lock.json) into the examples' classes at dev/belay/examples/admin-ui/, for chat --admin.
+# Its page loads its icon font (@mdi/font) from a CDN: the same package comes from npm too and the
+# page's link points at the local copy, so the UI works with no internet (only the Roboto web font
+# stays remote; the browser falls back to its own sans-serif).
 # Runs npm ci only when the lock file changed. Without node/npm: fails when CI=true, otherwise
 # warns and builds without the UI (chat --admin then says so).
 # Usage: fetch.sh <work dir> <classes dir>
@@ -28,3 +31,11 @@ mkdir -p "$out"
 cp -R "$work/node_modules/@socket.io/admin-ui/ui/dist/." "$out/"
 cp "$work/node_modules/@socket.io/admin-ui/LICENSE" "$out/LICENSE.txt"
 find "$out" -name '*.map' -delete
+mdi="$work/node_modules/@mdi/font"
+mkdir -p "$out/mdi/css" "$out/mdi/fonts"
+cp "$mdi/css/materialdesignicons.min.css" "$out/mdi/css/"
+cp "$mdi/fonts/materialdesignicons-webfont.woff2" "$mdi/fonts/materialdesignicons-webfont.woff" "$out/mdi/fonts/"
+cp "$mdi/LICENSE" "$out/mdi/LICENSE.txt"
+cdn='https://cdn.jsdelivr.net/npm/@mdi/font@latest/css/materialdesignicons.min.css'
+grep -qF "$cdn" "$out/index.html" || { echo "ERROR: the Admin UI's index.html no longer links $cdn" >&2; exit 1; }
+sed -i "s#$cdn#mdi/css/materialdesignicons.min.css#" "$out/index.html"

@@ -33,6 +33,8 @@ public final class StaticResources implements HttpHandler {
       "svg", "image/svg+xml",
       "png", "image/png",
       "ico", "image/x-icon",
+      "woff2", "font/woff2",
+      "woff", "font/woff",
       "txt", "text/plain; charset=utf-8");
 
   private final String prefix;

@@ -76,6 +76,9 @@ class AdminUiBrowserTest {
       }
       admin.waitUntil("return document.querySelector('.v-data-footer__pagination')?.innerText.trim() === '1-3 of 3'");
       admin.screenshot(Path.of("target", "screenshots", "admin-ui.png"));
+      // The icons come from the jar too (the UI's page links them from a CDN; the build points it here).
+      assertEquals(true, admin.jsAsync("document.fonts.load('24px \"Material Design Icons\"')"
+          + ".then(f => arguments[0](f.length > 0), () => arguments[0](false))"));
 
       // Disconnect the WebSocket tab from the UI: its row's disconnect button.
       String[] victim = tabs.get("websocket");
@@ -88,6 +91,9 @@ class AdminUiBrowserTest {
           + " && [...document.querySelectorAll('.v-chip')].some(c => c.innerText.trim().toLowerCase() === 'disconnected')");
       openSockets();
       admin.waitUntil("return document.querySelector('.v-data-footer__pagination')?.innerText.trim() === '1-2 of 2'");
+      openPage("Dashboard");
+      admin.waitUntil("return document.querySelectorAll('canvas').length >= 3");
+      admin.screenshot(Path.of("target", "screenshots", "admin-ui-dashboard.png"));
       assertEquals(false, admin.js("return document.querySelector('tbody').innerText.includes('" + victim[1] + "')"));
 
       assertEquals(false, chat.js("return window.chatSocket.connected"));
@@ -98,8 +104,12 @@ class AdminUiBrowserTest {
 
   /** Goes to the UI's Sockets page through its navigation drawer. */
   private static void openSockets() {
-    admin.driver.findElement(By.xpath("//a[contains(@class,'v-list-item') and normalize-space()='Sockets']")).click();
+    openPage("Sockets");
     admin.waitUntil("return location.hash.startsWith('#/sockets')");
+  }
+
+  private static void openPage(String title) {
+    admin.driver.findElement(By.xpath("//a[contains(@class,'v-list-item') and normalize-space()='" + title + "']")).click();
   }
 
   /** Fills the UI's connection form (server URL, user, password) and submits it. */
