@@ -70,7 +70,7 @@ public final class AdminUi implements AutoCloseable {
   // Engine counters at the last statistics; guarded by this (the timer's task is synchronized).
   private long lastPacketsSent;
   private long lastMessagesReceived;
-  // The next statistics timer; any thread.
+  // The next statistics timer, and whether close() was called; any thread.
   private volatile Cancellable timer;
   private volatile boolean closed;
 
@@ -208,7 +208,13 @@ public final class AdminUi implements AutoCloseable {
         ack.send(Map.of("error", "readonly"));
         return;
       }
-      run.accept(args);
+      try {
+        run.accept(args);
+      } catch (RuntimeException e) {
+        // What the UI (or anyone who got in) sent made no sense here, e.g. a reserved event name.
+        ack.send(Map.of("error", String.valueOf(e.getMessage())));
+        return;
+      }
       ack.send(Map.of("ok", true));
     });
   }

@@ -13,6 +13,7 @@ import io.socket.client.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -202,6 +203,26 @@ class AdminUiTest {
     assertEquals("joined", JavaClient.emitWithAck(ws, "join", "y")[0]);
     assertTrue(ws.connected());
     assertEquals(List.of(ws.id(), "y"), List.copyOf(server.server.sockets().sockets().get(ws.id()).rooms()));
+  }
+
+  @Test
+  void nonsenseActionsAreAnsweredAndChangeNothing() {
+    start(AdminUiOptions.noAuth().build());
+    Socket ws = client("websocket");
+    Admin admin = admin(Map.of());
+    Object[] reserved = JavaClient.emitWithAck(admin.socket(), "emit", "/", ws.id(), "disconnect");
+    assertEquals("\"disconnect\" is a reserved event name", ((JSONObject) reserved[0]).optString("error"));
+    for (Object[] action : List.of(new Object[] {"join", 42, JSONObject.NULL}, new Object[] {"join", "/nowhere", "x"},
+        new Object[] {"leave"}, new Object[] {"_disconnect", "/nowhere", true}, new Object[] {"emit", "/", "", 7})) {
+      Object[] answer = JavaClient.emitWithAck(admin.socket(), (String) action[0],
+          java.util.Arrays.copyOfRange(action, 1, action.length));
+      assertTrue(((JSONObject) answer[0]).optBoolean("ok"), java.util.Arrays.toString(action));
+    }
+    assertTrue(ws.connected());
+    assertEquals(List.of(ws.id()), List.copyOf(server.server.sockets().sockets().get(ws.id()).rooms()));
+    Set<String> names = new java.util.TreeSet<>();
+    server.server.namespaces().forEach(nsp -> names.add(nsp.name()));
+    assertEquals(Set.of("/", "/admin"), names, "the UI never creates a namespace");
   }
 
   @Test
