@@ -80,6 +80,21 @@ class AdminUiBrowserTest {
       assertEquals(true, admin.jsAsync("document.fonts.load('24px \"Material Design Icons\"')"
           + ".then(f => arguments[0](f.length > 0), () => arguments[0](false))"));
 
+      // Development mode: the events a socket receives and sends are listed as they happen.
+      chat.driver.switchTo().window(tabs.get("sse")[0]);
+      chat.driver.findElement(By.id("text")).sendKeys("hello from sse", Keys.ENTER);
+      openPage("Events");
+      String received = "[...document.querySelectorAll('tbody tr')].find(tr => tr.innerText.includes('"
+          + tabs.get("sse")[1] + "') && tr.innerText.includes('message') && tr.querySelector('button'))";
+      admin.waitUntil("return !!" + received);
+      admin.js("return " + received + ".querySelector('button').click()"); // shows the event's arguments
+      admin.waitUntil("return document.querySelector('tbody').innerText.includes('hello from sse')");
+      admin.screenshot(Path.of("target", "screenshots", "admin-ui-events.png"));
+      openSockets();
+      // Once the page transition is over: only the Sockets table is left.
+      admin.waitUntil("return document.querySelectorAll('.v-data-table').length === 1"
+          + " && document.querySelector('.v-data-footer__pagination')?.innerText.trim() === '1-3 of 3'");
+
       // Disconnect the WebSocket tab from the UI: its row's disconnect button.
       String[] victim = tabs.get("websocket");
       WebElement row = admin.driver.findElement(By.xpath("//tbody/tr[contains(., '" + victim[1] + "')]"));
