@@ -56,6 +56,8 @@ public final class Namespace {
   // Any thread adds; client lanes read.
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
   private final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
+  // Told of room joins and leaves of this server's sockets; any thread. Empty costs a size check.
+  private final List<RoomListener> roomListeners = new CopyOnWriteArrayList<>();
   // event -> listeners for events other servers send with serverSideEmit; any thread.
   private final Map<String, List<EventListener>> serverSideListeners = new ConcurrentHashMap<>();
   // Ack ids of this namespace, shared by socket emits and broadcasts (as in Socket.IO) so that a
@@ -137,6 +139,36 @@ public final class Namespace {
   public Namespace onConnection(ConnectionListener listener) {
     connectionListeners.add(listener);
     return this;
+  }
+
+  /**
+   * Adds a listener told when a socket of this namespace, on this server, joins a room it was not
+   * in or leaves one it was in (also each room when it disconnects); Socket.IO's adapter events
+   * {@code join-room} and {@code leave-room}. It runs on the thread that changed the rooms, after
+   * the change, and must not block.
+   *
+   * <pre>{@code
+   * io.sockets().onRoomChange((room, socketId, joined) -> log.debug(socketId + (joined ? " joined " : " left ") + room));
+   * }</pre>
+   */
+  public Namespace onRoomChange(RoomListener listener) {
+    roomListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    return this;
+  }
+
+  /** Whether anyone listens to room changes (so that sockets skip the bookkeeping when nobody does). */
+  boolean watchesRooms() {
+    return !roomListeners.isEmpty();
+  }
+
+  void roomChanged(String room, String socketId, boolean joined) {
+    for (RoomListener listener : roomListeners) {
+      try {
+        listener.onRoomChange(room, socketId, joined);
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.ERROR, "room listener of " + name + " failed", e);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- other servers

@@ -51,6 +51,8 @@ public final class Server implements AutoCloseable {
   private volatile Listening listening;
   // Told of the event layer's events; NONE until observe(). Any thread.
   private volatile ServerObserver observer = ServerObserver.NONE;
+  // Told of each namespace once it exists (concrete ones: a dynamic parent's children included); any thread.
+  private final List<java.util.function.Consumer<Namespace>> namespaceListeners = new CopyOnWriteArrayList<>();
 
   /** A server with default options. */
   public Server() {
@@ -99,7 +101,48 @@ public final class Server implements AutoCloseable {
   /** The namespace {@code name} ({@code "admin"} and {@code "/admin"} are the same), created if needed. */
   public Namespace of(String name) {
     String normalized = name.startsWith("/") ? name : "/" + name;
-    return namespaces.computeIfAbsent(normalized, n -> new Namespace(this, n, null, null));
+    return register(normalized, n -> new Namespace(this, n, null, null));
+  }
+
+  /** The namespace {@code name}, made by {@code make} and announced to the namespace listeners if new. */
+  private Namespace register(String name, java.util.function.Function<String, Namespace> make) {
+    Namespace existing = namespaces.get(name);
+    if (existing != null) return existing;
+    Namespace[] made = new Namespace[1];
+    Namespace namespace = namespaces.computeIfAbsent(name, n -> made[0] = make.apply(n));
+    if (made[0] == namespace) {
+      for (java.util.function.Consumer<Namespace> listener : namespaceListeners) {
+        try {
+          listener.accept(namespace);
+        } catch (RuntimeException e) {
+          System.getLogger(Server.class.getName()).log(System.Logger.Level.ERROR, "namespace listener failed for " + name, e);
+        }
+      }
+    }
+    return namespace;
+  }
+
+  /**
+   * The concrete namespaces that exist now ({@code "/"}, those made with {@link #of(String)}, and
+   * the children dynamic parents created so far), in no particular order.
+   */
+  public java.util.Collection<Namespace> namespaces() {
+    return List.copyOf(namespaces.values());
+  }
+
+  /**
+   * Adds a listener told of every concrete namespace created from now on (Socket.IO's
+   * {@code new_namespace}), on the creating thread; combine with {@link #namespaces()} for those
+   * that exist already (a namespace created meanwhile may be seen by both).
+   *
+   * <pre>{@code
+   * io.onNamespace(nsp -> nsp.onConnection(socket -> log.info(nsp.name() + " got " + socket.id())));
+   * io.namespaces().forEach(nsp -> nsp.onConnection(socket -> log.info(nsp.name() + " got " + socket.id())));
+   * }</pre>
+   */
+  public Server onNamespace(java.util.function.Consumer<Namespace> listener) {
+    namespaceListeners.add(java.util.Objects.requireNonNull(listener, "listener"));
+    return this;
   }
 
   /** A dynamic parent: any namespace a client asks for whose whole name matches {@code pattern}. */
@@ -124,7 +167,7 @@ public final class Server implements AutoCloseable {
     Namespace existing = namespaces.get(name);
     if (existing != null) return existing;
     for (Namespace parent : parents) {
-      if (parent.matchesChild(name)) return namespaces.computeIfAbsent(name, parent::createChild);
+      if (parent.matchesChild(name)) return register(name, parent::createChild);
     }
     return null;
   }

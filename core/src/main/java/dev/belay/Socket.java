@@ -258,14 +258,24 @@ public final class Socket implements RemoteSocket {
   @Override
   public void join(String... rooms) {
     if (state == State.DISCONNECTED) return;
-    namespace.adapter().addAll(id, Set.of(rooms));
+    Set<String> joining = Set.of(rooms);
+    Set<String> before = namespace.watchesRooms() ? rooms() : null;
+    namespace.adapter().addAll(id, joining);
     // A join racing with the socket's departure (from another thread) must not leave it in rooms.
-    if (state == State.DISCONNECTED) namespace.adapter().delAll(id);
+    if (state == State.DISCONNECTED) {
+      namespace.adapter().delAll(id);
+      return;
+    }
+    if (before != null) {
+      for (String room : joining) if (!before.contains(room)) namespace.roomChanged(room, id, true);
+    }
   }
 
   @Override
   public void leave(String room) {
+    boolean told = namespace.watchesRooms() && rooms().contains(room);
     namespace.adapter().del(id, room);
+    if (told) namespace.roomChanged(room, id, false);
   }
 
   // ---------------------------------------------------------------- listeners
@@ -704,8 +714,11 @@ public final class Socket implements RemoteSocket {
     listeners.fireDisconnecting(reason);
     state = State.DISCONNECTED;
     boolean keep = pid != null && reason.recoverable();
-    List<String> lastRooms = keep ? List.copyOf(rooms()) : null;
+    List<String> lastRooms = keep || namespace.watchesRooms() ? List.copyOf(rooms()) : null;
     namespace.adapter().delAll(id);
+    if (lastRooms != null && namespace.watchesRooms()) {
+      for (String room : lastRooms) namespace.roomChanged(room, id, false);
+    }
     namespace.removeSocket(this);
     client.remove(this);
     // Stored only once this socket is out of its rooms and its namespace, so that a client quick

@@ -192,6 +192,11 @@ public final class EngineServer implements AutoCloseable {
     return binding.listen(this, options);
   }
 
+  /** Whether {@link #close()} was called: no new session is accepted. */
+  public boolean isClosed() {
+    return closed;
+  }
+
   /** Closes every session with {@link CloseReason#SERVER_SHUTTING_DOWN} and refuses new ones. */
   @Override
   public void close() {

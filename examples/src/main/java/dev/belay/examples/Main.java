@@ -3,6 +3,7 @@ package dev.belay.examples;
 import dev.belay.ConnectionStateRecovery;
 import dev.belay.Server;
 import dev.belay.ServerOptions;
+import dev.belay.admin.AdminUiOptions;
 import dev.belay.binding.Tls;
 import dev.belay.cluster.redis.RedisStreamsAdapter;
 import dev.belay.cluster.redis.RedisStreamsOptions;
@@ -29,6 +30,7 @@ import java.util.logging.Logger;
  * <pre>
  * java -jar belay-examples.jar chat [--port 8080] [--host 127.0.0.1] [--redis redis://127.0.0.1:6379]
  *                                    [--tls [--cert fullchain.pem --key privkey.pem]] [--metrics]
+ *                                    [--admin [--admin-password P] [--admin-readonly] [--admin-mode production]]
  * java -jar belay-examples.jar cluster-node --port 3001 --redis redis://127.0.0.1:6379
  * java -jar belay-examples.jar lab [--port 8080] [--host 127.0.0.1] [--tls [--cert … --key …]]
  * java -jar belay-examples.jar conformance --port 3000 [--tls]
@@ -41,6 +43,12 @@ import java.util.logging.Logger;
  *
  * <p>The chat serves {@code GET /health} (200, or 503 while draining) and {@code POST /drain?seconds=N}
  * (from this machine); {@code --metrics} adds {@code GET /metrics} in the Prometheus text format.
+ *
+ * <p>{@code --admin} adds the Socket.IO Admin UI: its server side on the {@code /admin} namespace
+ * (no login, development mode, actions allowed) and the UI at {@code /admin-ui/}; {@code
+ * --admin-password P} turns on basic authentication (user {@code admin}, password P, kept as a
+ * bcrypt hash), {@code --admin-readonly} forbids actions, {@code --admin-mode production} sends only
+ * statistics.
  */
 public final class Main {
   // Held so that the levels stick (java.util.logging keeps loggers weakly).
@@ -55,7 +63,7 @@ public final class Main {
     String host = stringOption(args, "--host", "127.0.0.1");
     switch (args[0]) {
       case "conformance" -> conformance(host, port, hasFlag(args, "--tls"));
-      case "chat" -> chat(host, port, stringOption(args, "--redis", null), tls(args, host), hasFlag(args, "--metrics"));
+      case "chat" -> chat(args, host, port, stringOption(args, "--redis", null), tls(args, host), hasFlag(args, "--metrics"));
       case "cluster-node" -> clusterNode(host, port, stringOption(args, "--redis", "redis://127.0.0.1:6379"));
       case "lab" -> lab(host, port, tls(args, host));
       default -> usage();
@@ -66,7 +74,7 @@ public final class Main {
    * The chat; with {@code --redis}, one node of a chat cluster on that Redis. A tab whose network
    * drops for up to 2 minutes gets the messages it missed when it comes back.
    */
-  static ExampleHttp chat(String host, int port, String redisUri, Tls tls, boolean metrics) {
+  static ExampleHttp chat(String[] args, String host, int port, String redisUri, Tls tls, boolean metrics) {
     ServerOptions.Builder options = ServerOptions.builder()
         .connectionStateRecovery(ConnectionStateRecovery.defaults().withMaxDisconnectionDuration(Duration.ofMinutes(2)));
     if (redisUri != null) {
@@ -79,10 +87,25 @@ public final class Main {
       BelayMetrics.monitor(io, registry); // before the first client
     }
     new ChatServer(io);
-    HttpHandler pages = new OpsEndpoints(io, registry, new StaticResources(ChatServer.PAGES, ResponseCodeHandler.HANDLE_404));
+    HttpHandler pages = new StaticResources(ChatServer.PAGES, ResponseCodeHandler.HANDLE_404);
+    boolean admin = hasFlag(args, "--admin") || stringOption(args, "--admin-password", null) != null;
+    if (admin) {
+      AdminUiPages.install(io, stringOption(args, "--admin-password", null), hasFlag(args, "--admin-readonly"),
+          "production".equals(stringOption(args, "--admin-mode", "development"))
+              ? AdminUiOptions.Mode.PRODUCTION : AdminUiOptions.Mode.DEVELOPMENT);
+      pages = AdminUiPages.withUi(pages);
+    }
+    pages = new OpsEndpoints(io, registry, pages);
     ExampleHttp http = ExampleHttp.start(io, pages, host, port, tls);
     System.out.println("Belay chat on " + http.url() + (redisUri == null ? "" : " (cluster on " + redisUri + ")")
         + " - open it in two browser windows" + (metrics ? "; metrics on " + http.url() + "metrics" : ""));
+    if (admin) {
+      String login = stringOption(args, "--admin-password", null) == null ? "no login"
+          : "user " + AdminUiPages.USERNAME + " and the --admin-password";
+      System.out.println(AdminUiPages.uiBundled()
+          ? "Admin UI on " + http.url() + AdminUiPages.PATH.substring(1) + " - server URL " + http.url() + ", " + login
+          : "Admin UI server side on /admin (" + login + "); this jar was built without the UI (npm was missing)");
+    }
     return http;
   }
 
@@ -192,7 +215,7 @@ public final class Main {
   }
 
   private static void usage() {
-    System.err.println("usage: java -jar belay-examples.jar <conformance|chat|lab|cluster-node> [--port N] [--host H] [--redis URI] [--tls] [--metrics]");
+    System.err.println("usage: java -jar belay-examples.jar <conformance|chat|lab|cluster-node> [--port N] [--host H] [--redis URI] [--tls] [--metrics] [--admin [--admin-password P]]");
     System.exit(2);
   }
 }

@@ -33,8 +33,11 @@ public final class StaticResources implements HttpHandler {
       "svg", "image/svg+xml",
       "png", "image/png",
       "ico", "image/x-icon",
+      "woff2", "font/woff2",
+      "woff", "font/woff",
       "txt", "text/plain; charset=utf-8");
 
+  private final String prefix;
   private final String folder;
   private final HttpHandler next;
   private final ClassLoader loader = StaticResources.class.getClassLoader();
@@ -46,6 +49,16 @@ public final class StaticResources implements HttpHandler {
    * @param next the handler for requests that name no file of the folder
    */
   public StaticResources(String folder, HttpHandler next) {
+    this("/", folder, next);
+  }
+
+  /**
+   * Serves the folder under a URL prefix: {@code new StaticResources("/admin-ui/", "dev/belay/examples/admin-ui/", next)}
+   * serves {@code /admin-ui/} (its {@code index.html}) and the files below it, and redirects
+   * {@code /admin-ui} there; other paths go to {@code next}.
+   */
+  public StaticResources(String urlPrefix, String folder, HttpHandler next) {
+    this.prefix = urlPrefix.endsWith("/") ? urlPrefix : urlPrefix + "/";
     this.folder = folder.endsWith("/") ? folder : folder + "/";
     this.next = next;
   }
@@ -57,7 +70,18 @@ public final class StaticResources implements HttpHandler {
       next.handleRequest(exchange);
       return;
     }
-    String name = exchange.getRequestPath().equals("/") ? "index.html" : exchange.getRequestPath().substring(1);
+    String path = exchange.getRequestPath();
+    if (prefix.length() > 1 && path.equals(prefix.substring(0, prefix.length() - 1))) {
+      exchange.setStatusCode(302);
+      exchange.getResponseHeaders().put(Headers.LOCATION, prefix);
+      exchange.endExchange();
+      return;
+    }
+    if (!path.startsWith(prefix)) {
+      next.handleRequest(exchange);
+      return;
+    }
+    String name = path.equals(prefix) ? "index.html" : path.substring(prefix.length());
     String type = contentType(name);
     if (type == null) {
       next.handleRequest(exchange);

@@ -33,7 +33,7 @@ class ChatMetricsTest {
 
   @BeforeEach
   void start() {
-    chat = Main.chat("127.0.0.1", 0, null, null, true);
+    chat = Main.chat(new String[0], "127.0.0.1", 0, null, null, true);
     base = "http://127.0.0.1:" + chat.port() + "/";
   }
 

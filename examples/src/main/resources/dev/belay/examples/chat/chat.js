@@ -35,7 +35,10 @@ function start(name) {
     // Otherwise we are a new socket in no room: join again, which reloads the room's history.
     if (!socket.recovered) join(currentRoom || params.get("room") || "general");
   });
-  socket.on("disconnect", () => setStatus("offline", "reconnecting…"));
+  // Disconnected by the server (for example from the Admin UI): the client does not come back by itself.
+  socket.on("disconnect", (reason) => reason === "io server disconnect"
+    ? setStatus("offline", "disconnected by the server")
+    : setStatus("offline", "reconnecting…"));
   socket.on("presence", renderPresence);
   // Events may carry one more argument (the recovery offset): handlers take fixed arguments.
   socket.on("message", (message) => {
