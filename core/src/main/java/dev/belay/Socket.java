@@ -12,6 +12,9 @@ import dev.belay.parser.EncodedPacket;
 import dev.belay.parser.SocketEncoder;
 import dev.belay.parser.SocketPacket;
 import dev.belay.parser.SocketPacketType;
+import dev.belay.stream.OutboundStream;
+import dev.belay.stream.SocketStreams;
+import dev.belay.stream.StreamListener;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +87,9 @@ public final class Socket implements RemoteSocket {
   // ack id -> waiting emit; created on the first ack expected (under this socket's monitor), null
   // until then. Emits add from any thread, the lane or a timer removes (first remover wins).
   private volatile Map<Long, PendingAck> pendingAcks;
+  // Large-data transfers (see dev.belay.stream); created on first use under this socket's monitor
+  // or taken over from the restored session, then any thread.
+  private volatile SocketStreams streams;
   // Lifecycle; moved to CONNECTED and DISCONNECTED on the lane, read from any thread.
   private volatile State state = State.CONNECTING;
 
@@ -114,6 +120,7 @@ public final class Socket implements RemoteSocket {
         kept.replies().moveTo(this);
         this.replies = kept.replies();
       }
+      this.streams = SocketStreams.takeOver(client.server().streams(), pid, new SocketStreamLink(this));
     } else {
       this.id = newId();
       this.pid = recovery ? newId() : null;
@@ -404,6 +411,35 @@ public final class Socket implements RemoteSocket {
     return this;
   }
 
+  /**
+   * Opens a large-data transfer named {@code name} to this client: chunked, flow-controlled by the
+   * client's credit, checked with SHA-256, resumed after a recovered reconnection (see
+   * {@link OutboundStream}). The client receives it with {@code socket.onStream(name, ...)}.
+   *
+   * <pre>{@code
+   * OutboundStream out = socket.stream("export", Map.of("file", "report.csv"));
+   * out.write(bytes).thenCompose(v -> out.end());
+   * }</pre>
+   */
+  public OutboundStream stream(String name, Object meta) {
+    return streams().open(name, meta);
+  }
+
+  /** Receives the client's transfers named {@code name} (see {@link dev.belay.stream.InboundStream}). */
+  public Socket onStream(String name, StreamListener listener) {
+    streams().onStream(name, listener);
+    return this;
+  }
+
+  private SocketStreams streams() {
+    SocketStreams s = streams;
+    if (s != null) return s;
+    synchronized (this) {
+      if (streams == null) streams = new SocketStreams(client.server().streams(), new SocketStreamLink(this));
+      return streams;
+    }
+  }
+
   JsonMapper mapper() {
     return client.server().options().jsonMapper();
   }
@@ -624,6 +660,7 @@ public final class Socket implements RemoteSocket {
 
   private void dispatch(List<Object> event, Ack ack) {
     if (state != State.CONNECTED || event.isEmpty() || !(event.get(0) instanceof String name)) return;
+    if (name.startsWith(SocketStreams.PREFIX) && streams().handle(name, event.subList(1, event.size()))) return;
     listeners.dispatch(name, Collections.unmodifiableList(event.subList(1, event.size())), ack);
   }
 
@@ -651,6 +688,7 @@ public final class Socket implements RemoteSocket {
     }
     missedPackets = null;
     join(id);
+    if (streams != null) streams.resume();
   }
 
   /**
@@ -709,6 +747,11 @@ public final class Socket implements RemoteSocket {
       for (Long ackId : new ArrayList<>(acks.keySet())) {
         failAck(ackId, new IllegalStateException("socket disconnected: " + reason.text()));
       }
+    }
+    SocketStreams s = streams;
+    if (s != null) {
+      ConnectionStateRecovery recovery = client.server().options().connectionStateRecovery();
+      s.suspend(keep ? pid : null, keep ? recovery.maxDisconnectionDuration() : null, "socket disconnected: " + reason.text());
     }
     listeners.fireDisconnect(reason);
   }
