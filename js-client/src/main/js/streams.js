@@ -113,6 +113,7 @@ class OutboundTransfer {
     this.meta = meta;
     this.written = 0; // bytes taken from writes
     this.acknowledged = 0; // bytes the server confirmed receiving
+    this.bytesSent = 0; // chunk bytes sent, resends after reconnections included
     this.onprogress = null; // (acknowledged) => {}
     this._sent = 0;
     this._limit = 0;
@@ -196,6 +197,7 @@ class OutboundTransfer {
         if (!entry || entry[0] + entry[1].length > this._limit) break;
         this._s._send("belay:chunk", this.id, entry[0], entry[1]);
         this._sent += entry[1].length;
+        this.bytesSent += entry[1].length;
       } else if (this._pending) {
         const p = this._pending;
         const len = Math.min(chunk, p.data.length - p.pos, this._limit - this._sent);
@@ -206,6 +208,7 @@ class OutboundTransfer {
         this.written += len;
         this._s._send("belay:chunk", this.id, this._sent, data);
         this._sent = this.written;
+        this.bytesSent += len;
         if (p.pos === p.data.length) {
           this._pending = null;
           p.d.resolve();

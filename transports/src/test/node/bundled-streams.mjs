@@ -1,5 +1,6 @@
 // Large-data transfers with the bundled client under Node against Belay (socket.stream / onStream).
-// Usage: node bundled-streams.mjs <path of socket.io.esm.js> <base url> <transport> <mode> <bytes> [readDelayMs]
+// Usage: node bundled-streams.mjs <path of socket.io.esm.js> <base url> <transport> <mode> <bytes> [readDelayMs] [chaos]
+// With "chaos" the client reconnects quickly (the url is a cutting proxy; the server recovers sessions).
 // Modes: upload (client -> server "upload"), download (asks the server for "download"),
 //        corrupt (hand-written belay:* events with a wrong SHA-256), cut (uploads half, then disconnects).
 // Prints "OK <mode> <bytes> <sha256>" and "DONE"; exits non-zero on any failure.
@@ -7,7 +8,7 @@ import { createHash, randomFillSync } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import WebSocket from "ws";
 
-const [clientPath, url, transport, mode, bytesArg, delayArg] = process.argv.slice(2);
+const [clientPath, url, transport, mode, bytesArg, delayArg, chaos] = process.argv.slice(2);
 const total = Number(bytesArg);
 const readDelay = Number(delayArg || 0);
 const { io } = await import(pathToFileURL(clientPath).href);
@@ -19,7 +20,14 @@ function fail(e) {
 process.on("unhandledRejection", fail);
 process.on("uncaughtException", fail);
 
-const socket = io(url, { forceNew: true, WebSocket, transports: [transport], reconnection: false });
+const options = { forceNew: true, WebSocket, transports: [transport], reconnection: false };
+if (chaos) Object.assign(options, { reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 200, timeout: 2000 });
+const socket = io(url, options);
+let reconnects = 0;
+let notRecovered = 0;
+let bytesSent = 0;
+socket.io.on("reconnect", () => reconnects++);
+socket.on("connect", () => { if (reconnects > 0 && !socket.recovered) notRecovered++; });
 await new Promise((resolve, reject) => {
   socket.once("connect", resolve);
   socket.once("connect_error", reject);
@@ -37,6 +45,7 @@ async function upload(bytes) {
     sent += n;
   }
   const size = await out.end();
+  bytesSent = out.bytesSent;
   return [size, hash.digest("hex")];
 }
 
@@ -91,7 +100,8 @@ const [size, sha] = mode === "upload" ? await upload(total)
   : mode === "download" ? await download(total)
   : mode === "corrupt" ? await corrupt()
   : await cut(total);
-console.log("OK " + mode + " " + size + " " + sha + " " + (Date.now() - started) + "ms");
+console.log("OK " + mode + " " + size + " " + sha + " " + (Date.now() - started) + "ms reconnects=" + reconnects
+  + " notRecovered=" + notRecovered + " bytesSent=" + bytesSent);
 socket.disconnect();
 console.log("DONE");
 process.exit(0);

@@ -52,6 +52,7 @@ public final class OutboundStream {
   private long sent; // next offset to send; below taken only while resending
   private long acked; // bytes the client confirmed receiving
   private long limit; // the client's credit: offsets below it may be sent
+  private long bytesSent; // chunk bytes sent, resends included
   private final ArrayDeque<Chunk> resend = new ArrayDeque<>(); // sent, not yet acknowledged
   private byte[] pending; // the waiting write's data, from pendingPos
   private int pendingPos;
@@ -83,6 +84,9 @@ public final class OutboundStream {
 
   /** Bytes written so far. */
   public synchronized long written() { return taken; }
+
+  /** Chunk bytes sent so far, resends after reconnections included (the cost of the transfer). */
+  public synchronized long bytesSent() { return bytesSent; }
 
   /** Bytes the client confirmed receiving (progress). */
   public synchronized long acknowledged() { return acked; }
@@ -245,6 +249,7 @@ public final class OutboundStream {
           if (c == null || c.offset + c.data.length > limit) break;
           if (!owner.send("belay:chunk", id, c.offset, c.data)) return;
           sent += c.data.length;
+          bytesSent += c.data.length;
         } else if (pending != null) {
           int len = (int) Math.min(Math.min(chunkBytes, pending.length - pendingPos), limit - sent);
           byte[] data = Arrays.copyOfRange(pending, pendingPos, pendingPos + len);
@@ -262,6 +267,7 @@ public final class OutboundStream {
             break;
           }
           sent = taken;
+          bytesSent += len;
           if (completed != null) break;
         } else {
           break;
