@@ -232,6 +232,8 @@ class OutboundTransfer {
     if (this._state !== "open" || !this._endSent) return;
     this._state = "done";
     this._resend = [];
+    this.acknowledged = this.written; // the server verified every byte
+    if (this.onprogress) this.onprogress(this.acknowledged);
     this._s.outbound.delete(this.id);
     this._done.resolve(this.written);
   }

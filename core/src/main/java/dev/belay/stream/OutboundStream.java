@@ -199,6 +199,7 @@ public final class OutboundStream {
       if (state != State.OPEN || !endSent) return;
       state = State.DONE;
       size = taken;
+      acked = taken; // the client verified every byte
       resend.clear();
     }
     owner.finished(this);
