@@ -2,6 +2,7 @@
 // Usage: node bundled-streams.mjs <path of socket.io.esm.js> <base url> <transport> <mode> <bytes> [readDelayMs] [chaos]
 // With "chaos" the client reconnects quickly (the url is a cutting proxy; the server recovers sessions).
 // Modes: upload (client -> server "upload"), download (asks the server for "download"),
+//        plain-upload / plain-download (the same bytes as one HTTP POST / GET on the same server, the floor),
 //        corrupt (hand-written belay:* events with a wrong SHA-256), cut (uploads half, then disconnects).
 // Prints "OK <mode> <bytes> <sha256>" and "DONE"; exits non-zero on any failure.
 import { createHash, randomFillSync } from "node:crypto";
@@ -22,6 +23,25 @@ process.on("uncaughtException", fail);
 
 const options = { forceNew: true, WebSocket, transports: [transport], reconnection: false };
 if (chaos) Object.assign(options, { reconnection: true, reconnectionDelay: 50, reconnectionDelayMax: 200, timeout: 2000 });
+if (mode.startsWith("plain-")) {
+  const started = Date.now();
+  let n = 0;
+  if (mode === "plain-upload") {
+    const body = randomFillSync(new Uint8Array(total));
+    const res = await fetch(url + "/plain/upload", { method: "POST", body });
+    const text = await res.text();
+    if (res.status !== 200) fail("plain upload: " + res.status + " " + text);
+    n = Number(text);
+  } else {
+    const res = await fetch(url + "/plain/download?n=" + total);
+    if (res.status !== 200) fail("plain download: " + res.status);
+    for await (const chunk of res.body) n += chunk.length;
+  }
+  if (n !== total) fail("plain transfer of " + n + " bytes, wanted " + total);
+  console.log("OK " + mode + " " + n + " - " + (Date.now() - started) + "ms");
+  console.log("DONE");
+  process.exit(0);
+}
 const socket = io(url, options);
 let reconnects = 0;
 let notRecovered = 0;
