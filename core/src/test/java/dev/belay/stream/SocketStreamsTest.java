@@ -29,6 +29,7 @@ class SocketStreamsTest {
   static final class Link implements StreamLink {
     final ArrayDeque<Object[]> sent = new ArrayDeque<>(); // test thread only
     boolean connected = true;
+    final List<Runnable> timers = new ArrayList<>(); // scheduled tasks, run by the test
 
     @Override public boolean send(Object... eventAndArgs) {
       if (!connected) return false;
@@ -37,7 +38,10 @@ class SocketStreamsTest {
     }
     @Override public Object toPlain(Object value) { return MAPPER.toPlain(value); }
     @Override public <T> T fromPlain(Object plain, Class<T> type) { return MAPPER.fromPlain(plain, type); }
-    @Override public Runnable schedule(Runnable task, Duration delay) { return () -> {}; }
+    @Override public Runnable schedule(Runnable task, Duration delay) {
+      timers.add(task);
+      return () -> timers.remove(task);
+    }
     @Override public void execute(Runnable task) { task.run(); }
     @Override public int maxPayload() { return 1_000_000; }
   }
@@ -166,5 +170,70 @@ class SocketStreamsTest {
     }
     assertFalse(b.handle("chat", List.of()));
     assertEquals(0, b.open());
+  }
+
+  @Test
+  void thePublisherDeliversOnDemandAndCompletesOnlyAfterAVerifiedEnd() throws Exception {
+    StreamHub hub = new StreamHub(options(4));
+    Link aLink = new Link();
+    Link bLink = new Link();
+    SocketStreams a = new SocketStreams(hub, aLink);
+    SocketStreams b = new SocketStreams(hub, bLink);
+    List<Object> seen = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Flow.Subscription> sub = new java.util.concurrent.atomic.AtomicReference<>();
+    b.onStream("f", (meta, in) -> in.publisher().subscribe(new java.util.concurrent.Flow.Subscriber<java.nio.ByteBuffer>() {
+      public void onSubscribe(java.util.concurrent.Flow.Subscription s) { sub.set(s); }
+      public void onNext(java.nio.ByteBuffer item) { seen.add(item.remaining()); }
+      public void onError(Throwable t) { seen.add("error " + t.getMessage()); }
+      public void onComplete() { seen.add("complete"); }
+    }));
+    OutboundStream out = a.open("f", null);
+    pump(aLink, b, bLink, a);
+    out.write(new byte[10_000]);
+    CompletableFuture<Long> end = out.end();
+    pump(aLink, b, bLink, a);
+    assertTrue(seen.isEmpty(), "nothing before demand: " + seen);
+    sub.get().request(2);
+    pump(aLink, b, bLink, a);
+    assertEquals(List.of(1024, 1024), seen);
+    for (int i = 0; i < 20 && !seen.contains("complete"); i++) {
+      sub.get().request(1);
+      pump(aLink, b, bLink, a);
+    }
+    // 9 full chunks and the rest, then the end (verified): complete without asking for more
+    assertEquals(List.of(1024, 1024, 1024, 1024, 1024, 1024, 1024, 1024, 1024, 784, "complete"), seen);
+    assertEquals(10_000L, end.get(1, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void aKeptTransferFailsWhenTheClientDoesNotComeBackAndResumesWhenItDoes() {
+    StreamHub hub = new StreamHub(options(4));
+    Link link = new Link();
+    SocketStreams a = new SocketStreams(hub, link);
+    OutboundStream lost = a.open("f", null);
+    a.suspend("pid-1", Duration.ofSeconds(5), "socket disconnected: transport close");
+    assertFalse(lost.completion().isDone(), "kept while the client may come back");
+    link.timers.get(0).run();
+    String why = lost.completion().handle((v, e) -> e.getMessage()).join();
+    assertEquals("the client did not come back within 5000 ms", why);
+    assertEquals(null, SocketStreams.takeOver(hub, "pid-1", link));
+
+    SocketStreams b = new SocketStreams(hub, link);
+    OutboundStream back = b.open("g", null);
+    b.suspend("pid-2", Duration.ofSeconds(5), "socket disconnected: transport close");
+    Link newLink = new Link();
+    SocketStreams taken = SocketStreams.takeOver(hub, "pid-2", newLink);
+    assertTrue(taken == b);
+    assertTrue(link.timers.size() == 1, "the expiry of pid-2 was cancelled");
+    taken.resume();
+    Object[] reopened = newLink.sent.poll();
+    assertEquals("belay:stream", reopened[0], "never accepted: opened again on the new connection");
+    assertFalse(back.completion().isDone());
+
+    SocketStreams c = new SocketStreams(hub, new Link());
+    OutboundStream noRecovery = c.open("h", null);
+    c.suspend(null, null, "socket disconnected: transport close");
+    String reason = noRecovery.completion().handle((v, e) -> e.getMessage()).join();
+    assertTrue(reason.contains("connection state recovery is off"), reason);
   }
 }
