@@ -412,14 +412,8 @@ public final class Socket implements RemoteSocket {
   }
 
   /**
-   * Opens a large-data transfer named {@code name} to this client: chunked, flow-controlled by the
-   * client's credit, checked with SHA-256, resumed after a recovered reconnection (see
-   * {@link OutboundStream}). The client receives it with {@code socket.onStream(name, ...)}.
-   *
-   * <pre>{@code
-   * OutboundStream out = socket.stream("export", Map.of("file", "report.csv"));
-   * out.write(bytes).thenCompose(v -> out.end());
-   * }</pre>
+   * Opens a large-data transfer to this client, which receives it with {@code socket.onStream(name, ...)}:
+   * {@code socket.stream("export", meta).write(bytes)} (see {@link OutboundStream}).
    */
   public OutboundStream stream(String name, Object meta) {
     return streams().open(name, meta);
@@ -432,8 +426,7 @@ public final class Socket implements RemoteSocket {
   }
 
   private SocketStreams streams() {
-    SocketStreams s = streams;
-    if (s != null) return s;
+    if (streams != null) return streams;
     synchronized (this) {
       if (streams == null) streams = new SocketStreams(client.server().streams(), new SocketStreamLink(this));
       return streams;
@@ -748,11 +741,7 @@ public final class Socket implements RemoteSocket {
         failAck(ackId, new IllegalStateException("socket disconnected: " + reason.text()));
       }
     }
-    SocketStreams s = streams;
-    if (s != null) {
-      ConnectionStateRecovery recovery = client.server().options().connectionStateRecovery();
-      s.suspend(keep ? pid : null, keep ? recovery.maxDisconnectionDuration() : null, "socket disconnected: " + reason.text());
-    }
+    if (streams != null) streams.suspend(keep ? pid : null, client.server().options().connectionStateRecovery(), reason.text());
     listeners.fireDisconnect(reason);
   }
 

@@ -1,5 +1,6 @@
 package dev.belay.stream;
 
+import dev.belay.ConnectionStateRecovery;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,15 +171,16 @@ public final class SocketStreams {
   // ---------------------------------------------------------------- lifecycle (lane)
 
   /**
-   * The socket left. With {@code pid} (recovery on and the client may come back) the transfers
-   * wait, kept by the hub, for {@code within}; otherwise, or after that, they fail with {@code reason}.
+   * The socket left for {@code reason}. With {@code pid} (recovery on and the client may come back)
+   * the transfers wait, kept by the hub, for the recovery window; otherwise, or after it, they fail.
    */
-  public void suspend(String pid, Duration within, String reason) {
+  public void suspend(String pid, ConnectionStateRecovery recovery, String reason) {
     if (outbound.isEmpty() && inbound.isEmpty()) return;
-    if (pid == null) {
-      failAll(reason + " (connection state recovery is off, so the transfer cannot resume)");
+    if (pid == null || recovery == null) {
+      failAll("socket disconnected: " + reason + " (connection state recovery is off, so the transfer cannot resume)");
       return;
     }
+    Duration within = recovery.maxDisconnectionDuration();
     outbound.values().forEach(OutboundStream::suspend);
     hub.keep(pid, this);
     expiry = link.schedule(() -> {

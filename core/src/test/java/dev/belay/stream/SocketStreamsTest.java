@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.belay.ConnectionStateRecovery;
 import dev.belay.GsonJsonMapper;
 import java.io.InputStream;
 import java.time.Duration;
@@ -211,7 +212,7 @@ class SocketStreamsTest {
     Link link = new Link();
     SocketStreams a = new SocketStreams(hub, link);
     OutboundStream lost = a.open("f", null);
-    a.suspend("pid-1", Duration.ofSeconds(5), "socket disconnected: transport close");
+    a.suspend("pid-1", ConnectionStateRecovery.defaults().withMaxDisconnectionDuration(Duration.ofSeconds(5)), "transport close");
     assertFalse(lost.completion().isDone(), "kept while the client may come back");
     link.timers.get(0).run();
     String why = lost.completion().handle((v, e) -> e.getMessage()).join();
@@ -220,7 +221,7 @@ class SocketStreamsTest {
 
     SocketStreams b = new SocketStreams(hub, link);
     OutboundStream back = b.open("g", null);
-    b.suspend("pid-2", Duration.ofSeconds(5), "socket disconnected: transport close");
+    b.suspend("pid-2", ConnectionStateRecovery.defaults(), "transport close");
     Link newLink = new Link();
     SocketStreams taken = SocketStreams.takeOver(hub, "pid-2", newLink);
     assertTrue(taken == b);
@@ -232,7 +233,7 @@ class SocketStreamsTest {
 
     SocketStreams c = new SocketStreams(hub, new Link());
     OutboundStream noRecovery = c.open("h", null);
-    c.suspend(null, null, "socket disconnected: transport close");
+    c.suspend(null, null, "transport close");
     String reason = noRecovery.completion().handle((v, e) -> e.getMessage()).join();
     assertTrue(reason.contains("connection state recovery is off"), reason);
   }
