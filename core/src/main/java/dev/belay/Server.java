@@ -47,6 +47,8 @@ public final class Server implements AutoCloseable {
   private final Namespace main;
   // Bytes held by the incomplete binary packets of all clients; thread-safe itself.
   private final AttachmentBudget attachmentBudget;
+  // Transfers of all sockets: limits and sessions kept for recovery; thread-safe, final.
+  private final dev.belay.stream.StreamHub streams;
   // The HTTP listener started by listen(); any thread.
   private volatile Listening listening;
   // Told of the event layer's events; NONE until observe(). Any thread.
@@ -64,6 +66,7 @@ public final class Server implements AutoCloseable {
     this.options = Objects.requireNonNull(options, "options");
     this.engine = new EngineServer(options.engine());
     this.attachmentBudget = new AttachmentBudget(options.maxPendingAttachmentBytes());
+    this.streams = new dev.belay.stream.StreamHub(options.streams());
     this.main = of("/");
     engine.onConnection(this::attach);
   }
@@ -80,6 +83,11 @@ public final class Server implements AutoCloseable {
   /** The Engine.IO server underneath, for mounting into an HTTP server (for example Undertow's handler). */
   public EngineServer engine() {
     return engine;
+  }
+
+  /** Large-data transfers, all sockets together: open transfers and bytes reserved for them. */
+  public dev.belay.stream.StreamHub streams() {
+    return streams;
   }
 
   EngineScheduler scheduler() {

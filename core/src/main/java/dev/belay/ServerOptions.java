@@ -3,6 +3,7 @@ package dev.belay;
 import dev.belay.adapter.AdapterFactory;
 import dev.belay.adapter.InMemoryAdapter;
 import dev.belay.engine.EngineOptions;
+import dev.belay.stream.StreamOptions;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -30,6 +31,7 @@ public final class ServerOptions {
   private final JsonMapper jsonMapper;
   private final AdapterFactory adapter;
   private final ConnectionStateRecovery connectionStateRecovery;
+  private final StreamOptions streams;
 
   private ServerOptions(Builder b) {
     this.engine = b.engine;
@@ -42,6 +44,7 @@ public final class ServerOptions {
     this.jsonMapper = b.jsonMapper;
     this.adapter = b.adapter;
     this.connectionStateRecovery = b.connectionStateRecovery;
+    this.streams = b.streams;
   }
 
   public static Builder builder() {
@@ -91,6 +94,9 @@ public final class ServerOptions {
   /** Connection state recovery settings, or {@code null} when recovery is off (the default). */
   public ConnectionStateRecovery connectionStateRecovery() { return connectionStateRecovery; }
 
+  /** Limits of large-data transfers ({@code socket.stream} / {@code socket.onStream}). */
+  public StreamOptions streams() { return streams; }
+
   /** Builder of {@link ServerOptions}; every setter returns {@code this}. */
   public static final class Builder {
     private EngineOptions engine = EngineOptions.defaults();
@@ -103,8 +109,11 @@ public final class ServerOptions {
     private JsonMapper jsonMapper = new GsonJsonMapper();
     private AdapterFactory adapter = InMemoryAdapter::new;
     private ConnectionStateRecovery connectionStateRecovery;
+    private StreamOptions streams = StreamOptions.defaults();
 
     private Builder() {}
+
+    public Builder streams(StreamOptions streams) { this.streams = Objects.requireNonNull(streams); return this; }
 
     public Builder engine(EngineOptions engine) { this.engine = Objects.requireNonNull(engine); return this; }
 

@@ -12,6 +12,9 @@ import dev.belay.parser.EncodedPacket;
 import dev.belay.parser.SocketEncoder;
 import dev.belay.parser.SocketPacket;
 import dev.belay.parser.SocketPacketType;
+import dev.belay.stream.OutboundStream;
+import dev.belay.stream.SocketStreams;
+import dev.belay.stream.StreamListener;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,6 +87,9 @@ public final class Socket implements RemoteSocket {
   // ack id -> waiting emit; created on the first ack expected (under this socket's monitor), null
   // until then. Emits add from any thread, the lane or a timer removes (first remover wins).
   private volatile Map<Long, PendingAck> pendingAcks;
+  // Large-data transfers (see dev.belay.stream); created on first use under this socket's monitor
+  // or taken over from the restored session, then any thread.
+  private volatile SocketStreams streams;
   // Lifecycle; moved to CONNECTED and DISCONNECTED on the lane, read from any thread.
   private volatile State state = State.CONNECTING;
 
@@ -114,6 +120,7 @@ public final class Socket implements RemoteSocket {
         kept.replies().moveTo(this);
         this.replies = kept.replies();
       }
+      this.streams = SocketStreams.takeOver(client.server().streams(), pid, new SocketStreamLink(this));
     } else {
       this.id = newId();
       this.pid = recovery ? newId() : null;
@@ -414,6 +421,28 @@ public final class Socket implements RemoteSocket {
     return this;
   }
 
+  /**
+   * Opens a large-data transfer to this client, which receives it with {@code socket.onStream(name, ...)}:
+   * {@code socket.stream("export", meta).write(bytes)} (see {@link OutboundStream}).
+   */
+  public OutboundStream stream(String name, Object meta) {
+    return streams().open(name, meta);
+  }
+
+  /** Receives the client's transfers named {@code name} (see {@link dev.belay.stream.InboundStream}). */
+  public Socket onStream(String name, StreamListener listener) {
+    streams().onStream(name, listener);
+    return this;
+  }
+
+  private SocketStreams streams() {
+    if (streams != null) return streams;
+    synchronized (this) {
+      if (streams == null) streams = new SocketStreams(client.server().streams(), new SocketStreamLink(this));
+      return streams;
+    }
+  }
+
   JsonMapper mapper() {
     return client.server().options().jsonMapper();
   }
@@ -634,6 +663,7 @@ public final class Socket implements RemoteSocket {
 
   private void dispatch(List<Object> event, Ack ack) {
     if (state != State.CONNECTED || event.isEmpty() || !(event.get(0) instanceof String name)) return;
+    if (name.startsWith(SocketStreams.PREFIX) && streams().handle(name, event.subList(1, event.size()))) return;
     ServerObserver observer = client.server().observer();
     if (observer == ServerObserver.NONE) {
       listeners.dispatch(name, Collections.unmodifiableList(event.subList(1, event.size())), ack);
@@ -668,6 +698,7 @@ public final class Socket implements RemoteSocket {
     }
     missedPackets = null;
     join(id);
+    if (streams != null) streams.resume();
   }
 
   /**
@@ -730,6 +761,7 @@ public final class Socket implements RemoteSocket {
         failAck(ackId, new IllegalStateException("socket disconnected: " + reason.text()));
       }
     }
+    if (streams != null) streams.suspend(keep ? pid : null, client.server().options().connectionStateRecovery(), reason.text());
     listeners.fireDisconnect(reason);
     client.server().observer().socketDisconnected(reason);
   }

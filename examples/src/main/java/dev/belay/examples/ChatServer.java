@@ -55,10 +55,13 @@ public final class ChatServer {
   private final AtomicLong messageCount = new AtomicLong();
   // Message ids start with it: unique across the nodes of a cluster, and tells whose receipts these are.
   private final String idPrefix = "m" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40, 1L << 41), 36) + "-";
+  // File sharing in rooms (large-data transfers); thread-safe.
+  private final ChatFiles files;
   private final DeliveryReceipts receipts = new DeliveryReceipts(RECEIPT_WINDOW, MAX_PENDING_RECEIPTS, System::nanoTime);
 
   public ChatServer(Server io) {
     this.io = io;
+    this.files = new ChatFiles(io);
     DEFAULT_ROOMS.forEach(room -> history.put(room, new ArrayDeque<>()));
     io.on("connection", this::welcome);
     // A receipt that reached another node of a cluster, for a message this node sent.
@@ -125,6 +128,7 @@ public final class ChatServer {
       else io.serverSideEmit(RECEIVED_ELSEWHERE, id, socket.id()); // another node sent it, or nobody
     });
 
+    files.install(socket);
     socket.onDisconnect(reason -> publishPresence());
     publishPresence();
   }

@@ -162,6 +162,40 @@ export declare class Socket extends Emitter {
   prependAnyOutgoing(listener: (event: string, ...args: any[]) => void): this;
   offAnyOutgoing(listener?: (event: string, ...args: any[]) => void): this;
   listenersAnyOutgoing(): Listener[];
+  /** Belay: opens a large-data transfer to the server (chunked, flow-controlled, SHA-256 checked). */
+  stream(name: string, meta?: unknown): OutboundTransfer;
+  /** Belay: receives the server's transfers named `name`. */
+  onStream(name: string, listener: (meta: any, transfer: InboundTransfer) => void): this;
+}
+
+/** Belay: a transfer this client sends; each write resolves once the server's credit let it go. */
+export interface OutboundTransfer {
+  readonly id: string;
+  readonly name: string;
+  readonly written: number;
+  /** Bytes the server confirmed receiving. */
+  readonly acknowledged: number;
+  /** Chunk bytes sent, resends after reconnections included. */
+  readonly bytesSent: number;
+  onprogress: ((acknowledged: number) => void) | null;
+  write(data: ArrayBuffer | ArrayBufferView): Promise<void>;
+  /** Resolves with the size once the server verified every byte. */
+  end(): Promise<number>;
+  abort(reason: string): void;
+  readonly done: Promise<number>;
+  readonly writable: WritableStream<ArrayBuffer | ArrayBufferView>;
+}
+
+/** Belay: a transfer the server sends; `done` resolves only when complete and the SHA-256 matched. */
+export interface InboundTransfer {
+  readonly id: string;
+  readonly name: string;
+  readonly meta: any;
+  readonly received: number;
+  onprogress: ((received: number) => void) | null;
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly done: Promise<number>;
+  abort(reason: string): void;
 }
 
 export declare function io(opts?: Partial<IoOptions>): Socket;

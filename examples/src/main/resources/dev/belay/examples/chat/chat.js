@@ -17,6 +17,7 @@ function start(name) {
   if (params.get("transport")) options.transports = [params.get("transport")];
   socket = io(options);
   window.chatSocket = socket; // handy in the console
+  if (window.chatFiles) chatFiles.attach(socket); // file sharing, chat-files.js
 
   let watchedEngine = null;
   let connectedBefore = false;
