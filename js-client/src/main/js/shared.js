@@ -37,20 +37,30 @@ const sharedUnpack = (args) => args.map((a) => (a && typeof a === "object" && "_
  */
 class SharedHub {
   constructor(url, opts, post, resume) {
-    this.post = post;
+    // Every message carries the socket's next ack id: a hub resuming this session must not reuse
+    // one (the server may answer a repeated id from its cache of answers).
+    this.post = (m) => post(Object.assign(m, { ids: this.socket.ids }));
     this.serverAcks = new Map(); // k -> the server's ack function, until a tab answers
     this.nextServerAck = 0;
     const sock = (this.socket = io(url, Object.assign({}, opts, { shared: false, forceNew: true, autoConnect: false })));
     if (resume && resume.pid) {
       sock._pid = resume.pid;
       sock._lastOffset = resume.offset;
+      // Past any id the last hub may have used after its last message.
+      sock.ids = (resume.ids || 0) + 1000;
     }
-    sock.on("connect", () => this.status("connect"));
-    sock.on("disconnect", (reason) => this.status("disconnect", reason));
+    // The tabs hear "connect" before any event: a resumed session's missed events come before the
+    // socket's own connect event, so the first of them announces it.
+    this.up = false;
+    sock.on("connect", () => this.announce());
+    sock.on("disconnect", (reason) => {
+      this.up = false;
+      this.status("disconnect", reason);
+    });
     sock.on("connect_error", (err) => this.status("connect_error", String((err && err.message) || err)));
     sock.onAny((...args) => this.event(args));
     for (const ev of SHARED_MANAGER_EVENTS) {
-      sock.io.on(ev, (a) => post({ t: "m", ev, arg: a instanceof Error ? a.message : a }));
+      sock.io.on(ev, (a) => this.post({ t: "m", ev, arg: a instanceof Error ? a.message : a }));
     }
     this.status(null);
     sock.connect();
@@ -58,7 +68,15 @@ class SharedHub {
 
   state(to) {
     const s = this.socket;
-    return { t: "s", to, connected: s.connected, id: s.id, pid: s._pid, offset: s._lastOffset, recovered: !!s.recovered };
+    const e = s.io.engine;
+    const transport = e && e.transport ? e.transport.name : undefined;
+    return { t: "s", to, connected: s.connected, id: s.id, pid: s._pid, offset: s._lastOffset, recovered: !!s.recovered, transport };
+  }
+
+  announce() {
+    if (this.up) return;
+    this.up = true;
+    this.status("connect");
   }
 
   status(ev, reason) {
@@ -67,6 +85,7 @@ class SharedHub {
 
   event(args) {
     const s = this.socket;
+    if (s.connected) this.announce();
     const msg = { t: "e", args, pid: s._pid };
     if (args.length && typeof args[args.length - 1] === "function") {
       const k = ++this.nextServerAck;
@@ -117,6 +136,8 @@ class SharedSocket extends Emitter {
     this.recovered = false;
     this.id = undefined;
     this.io = new Emitter(); // the manager's events (reconnect_attempt, reconnect, ...), relayed
+    // What the hub's engine last said: only its transport name (no engine events cross over).
+    this.io.engine = Object.assign(new Emitter(), { transport: { name: undefined }, upgrades: [] });
     this.shared = true;
     this._url = url;
     this._opts = opts;
@@ -265,6 +286,7 @@ class SharedSocket extends Emitter {
     if (!m || typeof m !== "object" || (m.to && m.to !== this.tabId)) return;
     const fire = (...a) => Emitter.prototype.emit.apply(this, a);
     if (m.t === "s") {
+      if (m.transport) this.io.engine.transport = { name: m.transport };
       if (m.pid) this._pid = m.pid;
       if (m.offset) this._offset = m.offset;
       if (!this._active) return;
@@ -325,6 +347,7 @@ class LeaderLink {
     this.hub = null;
     this.hubSeen = false;
     this.pending = [];
+    this.ids = 0; // the highest next ack id a hub has announced
     this.ch = new env.BroadcastChannel("belay:" + key);
     this.ch.onmessage = (e) => this.onMessage(e.data);
     env.locks.request("belay-leader:" + key, () => new Promise(() => this.lead()));
@@ -343,7 +366,7 @@ class LeaderLink {
       this.ch.postMessage(m);
       tab._receive(m);
     };
-    this.hub = new SharedHub(tab._url, tab._opts, post, { pid: tab._pid, offset: tab._offset });
+    this.hub = new SharedHub(tab._url, tab._opts, post, { pid: tab._pid, offset: tab._offset, ids: this.ids });
     const queued = this.pending;
     this.pending = [];
     for (const m of queued) this.hub.receive(m);
@@ -357,6 +380,7 @@ class LeaderLink {
 
   onMessage(m) {
     if (!m || typeof m !== "object") return;
+    if (typeof m.ids === "number" && m.ids > this.ids) this.ids = m.ids;
     if (TAB_TO_HUB[m.t]) {
       if (this.hub) this.hub.receive(m);
       return;

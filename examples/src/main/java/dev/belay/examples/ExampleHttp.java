@@ -5,6 +5,11 @@ import dev.belay.binding.Tls;
 import dev.belay.transport.BelayHandler;
 import dev.belay.transport.BelayUndertow;
 import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import java.util.Map;
+import java.util.function.Supplier;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import java.net.InetSocketAddress;
 
@@ -40,8 +45,28 @@ public final class ExampleHttp implements AutoCloseable {
 
   /** Starts serving, over https and wss (HTTP/2 by ALPN) when {@code tls} is not null. */
   public static ExampleHttp start(Server io, String pagesFolder, String host, int port, Tls tls) {
+    return start(io, pagesFolder, host, port, tls, Map.of());
+  }
+
+  /**
+   * Starts serving, with {@code json}: paths (such as {@code "/stats.json"}) answered with the
+   * supplier's JSON, computed per request.
+   */
+  public static ExampleHttp start(Server io, String pagesFolder, String host, int port, Tls tls,
+      Map<String, Supplier<String>> json) {
+    HttpHandler pages = new StaticResources(pagesFolder, ResponseCodeHandler.HANDLE_404);
+    HttpHandler withJson = exchange -> {
+      Supplier<String> body = json.get(exchange.getRequestPath());
+      if (body == null || !Methods.GET.equals(exchange.getRequestMethod())) {
+        pages.handleRequest(exchange);
+        return;
+      }
+      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+      exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+      exchange.getResponseSender().send(body.get());
+    };
     Undertow.Builder builder = BelayUndertow.builder(io)
-        .setHandler(new BelayHandler(io, new StaticResources(pagesFolder, ResponseCodeHandler.HANDLE_404)));
+        .setHandler(new BelayHandler(io, json.isEmpty() ? pages : withJson));
     if (tls != null) {
       BelayUndertow.tls(builder, tls, true).addHttpsListener(port, host, tls.sslContext());
     } else {
