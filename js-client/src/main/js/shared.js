@@ -352,10 +352,16 @@ class LeaderLink {
     this.ch.onmessage = (e) => this.onMessage(e.data);
     env.locks.request("belay-leader:" + key, () => new Promise(() => this.lead()));
     if (env.addEventListener) {
-      // Followers queue from now until the next hub speaks; the socket is left to drop with the
-      // page (an explicit disconnect would end the session the next leader resumes).
+      // Followers queue from now until the next hub speaks. The transport is closed now, so the
+      // server frees the session for the next leader to resume; no namespace disconnect (that
+      // would end the session).
       env.addEventListener("pagehide", () => {
-        if (this.hub) this.ch.postMessage(Object.assign(this.hub.state(), { t: "gone" }));
+        const hub = this.hub;
+        if (!hub) return;
+        this.ch.postMessage(Object.assign(hub.state(), { t: "gone", ids: hub.socket.ids }));
+        hub.post = () => {};
+        hub.socket.io.skipReconnect = true;
+        if (hub.socket.io.engine) hub.socket.io.engine.close();
       });
     }
   }
@@ -405,9 +411,19 @@ function workerLink(tab, key, env) {
   const port = worker.port;
   port.onmessage = (e) => tab._receive(e.data);
   port.start();
-  // The worker learns of this tab's end when it can take this lock.
-  if (env.locks) env.locks.request("belay-tab:" + tab.tabId, () => new Promise(() => {}));
-  const link = { send: (m) => port.postMessage(Object.assign({ key }, m)) };
+  // The worker learns of this tab's end when it can take this lock: nothing is sent before this
+  // tab holds it (else the worker could take it first and drop the tab at once).
+  let held = !env.locks;
+  const waiting = [];
+  const post = (m) => port.postMessage(Object.assign({ key }, m));
+  if (env.locks) {
+    env.locks.request("belay-tab:" + tab.tabId, () => {
+      held = true;
+      waiting.splice(0).forEach(post);
+      return new Promise(() => {});
+    });
+  }
+  const link = { send: (m) => (held ? post(m) : waiting.push(m)) };
   if (env.addEventListener) {
     env.addEventListener("pagehide", () => link.send({ t: "bye", tab: tab.tabId }));
     env.addEventListener("pageshow", (e) => {

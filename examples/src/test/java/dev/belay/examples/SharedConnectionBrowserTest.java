@@ -81,7 +81,7 @@ class SharedConnectionBrowserTest {
     try {
       browser.waitUntil("return " + condition);
     } catch (org.openqa.selenium.TimeoutException e) {
-      throw new AssertionError(condition + ", the tab saw: " + browser.js("return JSON.stringify({ got, counts, connected: labSocket.connected, log: __log.slice(-8) })"), e);
+      throw new AssertionError(condition + ", the tab saw: " + browser.js("return JSON.stringify({ got, counts, recovered: labSocket.recovered, connected: labSocket.connected, log: __log.slice(-8) })"), e);
     }
   }
 
