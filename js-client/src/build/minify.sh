@@ -18,8 +18,11 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp" || [ ! -x node_modul
   npm ci --no-audit --no-fund
   cp package-lock.json "$stamp"
 fi
-# Same syntax level as the sources (no down-levelling): minify only, keep the /*! banner.
-node_modules/.bin/esbuild "$out/socket.io.js" --minify --sourcemap --legal-comments=inline \
+# Same syntax level as the sources (no down-levelling); internal properties (_name) get short
+# names too (nothing outside the file reads them: the ES module's worker is the classic script,
+# and what crosses between them are messages, whose keys are not mangled; the wire format's
+# _placeholder is kept); the /*! banner stays.
+node_modules/.bin/esbuild "$out/socket.io.js" --minify --mangle-props=^_[a-z] --reserve-props=^_placeholder$ --sourcemap --legal-comments=inline \
   --log-level=warning --outfile="$out/socket.io.min.js"
-node_modules/.bin/esbuild "$out/socket.io.esm.js" --minify --sourcemap --legal-comments=inline --format=esm \
+node_modules/.bin/esbuild "$out/socket.io.esm.js" --minify --mangle-props=^_[a-z] --reserve-props=^_placeholder$ --sourcemap --legal-comments=inline --format=esm \
   --log-level=warning --outfile="$out/socket.io.esm.min.js"

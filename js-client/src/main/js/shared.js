@@ -108,7 +108,11 @@ class SharedHub {
       if (m.volatile) s = s.volatile;
       if (m.timeout != null) s = s.timeout(m.timeout);
       if (m.n == null) s.emit(...m.args);
-      else s.emit(...m.args, (...r) => this.post({ t: "a", to: m.tab, n: m.n, args: sharedPack(r) }));
+      else {
+        const fn = (...r) => this.post({ t: "a", to: m.tab, n: m.n, args: sharedPack(r) });
+        fn.withError = !!m.we;
+        s.emit(...m.args, fn);
+      }
     } else if (m.t === "sa") {
       const fn = this.serverAcks.get(m.k);
       if (fn) {
@@ -143,9 +147,9 @@ class SharedSocket extends Emitter {
     this._opts = opts;
     this._acks = new Map(); // n -> { cb, timer }
     this._n = 0;
-    this._flags = {};
-    this._any = [];
-    this._anyOut = [];
+    this.flags = {};
+    this._anyListeners = [];
+    this._anyOutgoingListeners = [];
     this._active = false;
     this._pid = undefined; // the session to resume if this tab ends up holding the connection
     this._offset = undefined;
@@ -155,10 +159,6 @@ class SharedSocket extends Emitter {
 
   get active() {
     return this._active;
-  }
-
-  get disconnected() {
-    return !this.connected;
   }
 
   _hello() {
@@ -191,34 +191,17 @@ class SharedSocket extends Emitter {
     return this.disconnect();
   }
 
-  send(...args) {
-    return this.emit("message", ...args);
-  }
-
-  compress() {
-    return this;
-  }
-
-  timeout(ms) {
-    this._flags.timeout = ms;
-    return this;
-  }
-
-  get volatile() {
-    this._flags.volatile = true;
-    return this;
-  }
-
   emit(ev, ...args) {
     if (RESERVED_EVENTS.has(ev)) throw new Error('"' + String(ev) + '" is a reserved event name');
-    const flags = this._flags;
-    this._flags = {};
+    const flags = this.flags;
+    this.flags = {};
     if (flags.volatile && !this.connected) return this;
     const cb = typeof args[args.length - 1] === "function" ? args.pop() : null;
     const m = { t: "emit", tab: this.tabId, args: [ev, ...args] };
     if (flags.volatile) m.volatile = true;
     if (flags.timeout != null) m.timeout = flags.timeout;
     if (cb) {
+      if (cb.withError) m.we = 1; // emitWithAck: the answer starts with an error slot
       const n = (m.n = ++this._n);
       const entry = { cb, timer: null };
       // The hub times the ack; this timer only covers a hub that went away with it.
@@ -230,55 +213,9 @@ class SharedSocket extends Emitter {
       }
       this._acks.set(n, entry);
     }
-    for (const fn of this._anyOut.slice()) fn(ev, ...args);
+    for (const fn of this._anyOutgoingListeners.slice()) fn(ev, ...args);
     this._link.send(m);
     return this;
-  }
-
-  emitWithAck(ev, ...args) {
-    const withErr = this._flags.timeout != null || this._opts.ackTimeout != null;
-    return new Promise((resolve, reject) => {
-      args.push(withErr ? (err, v) => (err ? reject(err) : resolve(v)) : resolve);
-      this.emit(ev, ...args);
-    });
-  }
-
-  onAny(fn) {
-    this._any.push(fn);
-    return this;
-  }
-
-  prependAny(fn) {
-    this._any.unshift(fn);
-    return this;
-  }
-
-  offAny(fn) {
-    this._any = fn ? this._any.filter((f) => f !== fn) : [];
-    return this;
-  }
-
-  listenersAny() {
-    return this._any;
-  }
-
-  onAnyOutgoing(fn) {
-    this._anyOut.push(fn);
-    return this;
-  }
-
-  prependAnyOutgoing(fn) {
-    this._anyOut.unshift(fn);
-    return this;
-  }
-
-  offAnyOutgoing(fn) {
-    this._anyOut = fn ? this._anyOut.filter((f) => f !== fn) : [];
-    return this;
-  }
-
-  listenersAnyOutgoing() {
-    return this._anyOut;
   }
 
   /** A message from the hub; anything malformed or for another tab is ignored. */
@@ -315,7 +252,7 @@ class SharedSocket extends Emitter {
           this._link.send({ t: "sa", k: m.k, args: r });
         });
       }
-      for (const fn of this._any.slice()) fn.apply(this, args);
+      for (const fn of this._anyListeners.slice()) fn.apply(this, args);
       fire(...args);
     } else if (m.t === "a") {
       const entry = this._acks.get(m.n);
@@ -330,6 +267,12 @@ class SharedSocket extends Emitter {
       if (m.offset) this._offset = m.offset;
     }
   }
+}
+
+// The rest of the client API is Socket's own, over the same fields (flags, _anyListeners, ...).
+for (const k of ["send", "compress", "volatile", "timeout", "emitWithAck", "disconnected", "onAny", "prependAny",
+  "offAny", "listenersAny", "onAnyOutgoing", "prependAnyOutgoing", "offAnyOutgoing", "listenersAnyOutgoing"]) {
+  Object.defineProperty(SharedSocket.prototype, k, Object.getOwnPropertyDescriptor(Socket.prototype, k));
 }
 
 const TAB_TO_HUB = { hi: 1, emit: 1, sa: 1, bye: 1 };
