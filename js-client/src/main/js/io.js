@@ -30,6 +30,11 @@ function io(uri, opts) {
   }
   opts = opts || {};
   const parsed = parseUrl(uri, opts.path || "/socket.io");
+  if (opts.shared && !opts.forceNew) {
+    // One connection for all tabs of the origin; a plain socket where the browser cannot share.
+    const shared = sharedSocket(parsed, opts);
+    if (shared) return shared;
+  }
   const cached = managers[parsed.id];
   const sameNamespace = cached && parsed.nsp in cached.nsps;
   const newConnection = opts.forceNew || opts["force new connection"] || opts.multiplex === false || sameNamespace;
@@ -63,4 +68,8 @@ const _internals = {
   base64ToUtf8,
   createTransport,
   managers,
+  SharedHub,
+  SharedSocket,
+  LeaderLink,
+  startSharedWorker,
 };

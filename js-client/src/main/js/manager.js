@@ -1,6 +1,9 @@
 // ---- manager.js: Backoff and Manager (one Engine.IO session shared by namespaces, reconnection) ----
 
 /** Exponential backoff with jitter: min * factor^attempt, spread by +-jitter, capped at max. */
+// The pending-retry marker while offline: a retry is due, the online event starts it.
+const OFFLINE_WAIT = 0;
+
 class Backoff {
   constructor(opts = {}) {
     this.ms = opts.min != null ? opts.min : 100;
@@ -67,8 +70,12 @@ class Manager extends Emitter {
     this._sendChain = null;
     this._autoConnect = opts.autoConnect !== false;
     this._onOnline = () => this.onOnline();
+    this._onVisibility = () => this.onVisibility();
     if (typeof window !== "undefined" && typeof window.addEventListener === "function") {
       window.addEventListener("online", this._onOnline);
+    }
+    if (typeof document !== "undefined" && typeof document.addEventListener === "function") {
+      document.addEventListener("visibilitychange", this._onVisibility);
     }
     if (this._autoConnect) this.open();
   }
@@ -288,7 +295,12 @@ class Manager extends Emitter {
     }
     const delay = this.backoff.duration();
     this._reconnecting = true;
-    this._reconnectTimer = this.timers.setTimeout(() => this.attemptReconnect(), delay);
+    this._reconnectAt = Date.now() + delay;
+    this._reconnectTimer = this.timers.setTimeout(() => {
+      // Offline: no attempt until the browser's online event (onOnline) says the network is back.
+      if (this._offline()) this._reconnectTimer = OFFLINE_WAIT;
+      else this.attemptReconnect();
+    }, delay);
     return this;
   }
 
@@ -309,9 +321,21 @@ class Manager extends Emitter {
     });
   }
 
+  _offline() {
+    return typeof navigator !== "undefined" && navigator.onLine === false;
+  }
+
   // The browser says the network is back: retry now instead of waiting for the backoff.
   onOnline() {
     if (this._reconnecting && this._reconnectTimer != null && !this.skipReconnect) this.attemptReconnect();
+  }
+
+  // A tab coming back to the foreground: if its frozen timers let the retry time pass, retry now.
+  onVisibility() {
+    if (typeof document === "undefined" || document.visibilityState !== "visible") return;
+    if (this._reconnecting && this._reconnectTimer != null && !this.skipReconnect && Date.now() >= this._reconnectAt) {
+      if (!this._offline()) this.attemptReconnect();
+    }
   }
 
   onreconnect() {

@@ -1,3 +1,5 @@
+// The shared connection's worker is the classic script next to this module.
+sharedScriptUrl = import.meta.url.replace(/\.esm\./, ".");
 io.Manager = Manager;
 io.Socket = Socket;
 io.io = io;

@@ -6,6 +6,10 @@ import dev.belay.transport.BelayHandler;
 import dev.belay.transport.BelayUndertow;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import java.util.Map;
+import java.util.function.Supplier;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import java.net.InetSocketAddress;
 
@@ -41,7 +45,27 @@ public final class ExampleHttp implements AutoCloseable {
 
   /** Starts serving, over https and wss (HTTP/2 by ALPN) when {@code tls} is not null. */
   public static ExampleHttp start(Server io, String pagesFolder, String host, int port, Tls tls) {
-    return start(io, new StaticResources(pagesFolder, ResponseCodeHandler.HANDLE_404), host, port, tls);
+    return start(io, pagesFolder, host, port, tls, Map.of());
+  }
+
+  /**
+   * Starts serving, with {@code json}: paths (such as {@code "/stats.json"}) answered with the
+   * supplier's JSON, computed per request.
+   */
+  public static ExampleHttp start(Server io, String pagesFolder, String host, int port, Tls tls,
+      Map<String, Supplier<String>> json) {
+    HttpHandler pages = new StaticResources(pagesFolder, ResponseCodeHandler.HANDLE_404);
+    HttpHandler withJson = exchange -> {
+      Supplier<String> body = json.get(exchange.getRequestPath());
+      if (body == null || !Methods.GET.equals(exchange.getRequestMethod())) {
+        pages.handleRequest(exchange);
+        return;
+      }
+      exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+      exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+      exchange.getResponseSender().send(body.get());
+    };
+    return start(io, json.isEmpty() ? pages : withJson, host, port, tls);
   }
 
   /** Starts serving Belay and, for every other path, {@code pages}. */

@@ -1,5 +1,6 @@
 package dev.belay.examples;
 
+import dev.belay.ConnectionStateRecovery;
 import dev.belay.Server;
 import dev.belay.ServerOptions;
 import dev.belay.Socket;
@@ -64,7 +65,10 @@ public final class LabServer implements AutoCloseable {
         .upgradePolicy((request, current, offered) ->
             refuseWebSocket.get() ? offered.stream().filter(t -> !t.equals("websocket")).toList() : offered)
         .build();
-    io = new Server(ServerOptions.builder().engine(engine).build());
+    // Recovery on: a dropped connection, or the shared connection moving to another tab, resumes
+    // its session with nothing lost.
+    io = new Server(ServerOptions.builder().engine(engine)
+        .connectionStateRecovery(ConnectionStateRecovery.defaults()).build());
     io.on("connection", this::onConnection);
     ticker.scheduleWithFixedDelay(this::publish, 1, 1, TimeUnit.SECONDS);
   }
@@ -91,6 +95,18 @@ public final class LabServer implements AutoCloseable {
             : tab);
       }
       ack.send();
+    });
+    // For the shared-connection page and its tests: an echo, a broadcast to every tab, and a
+    // numbered run of broadcasts ("count" n, 1..n, one every 20 ms) to check nothing is lost.
+    socket.on("echo", (args, ack) -> ack.send(args.toArray()));
+    socket.on("broadcast", (args, ack) -> io.emit("broadcast", args.isEmpty() ? null : args.get(0)));
+    socket.on("count", (args, ack) -> {
+      int n = !args.isEmpty() && args.get(0) instanceof Number num ? Math.max(0, Math.min(num.intValue(), 10_000)) : 0;
+      for (int i = 1; i <= n; i++) {
+        int value = i;
+        ticker.schedule(() -> io.emit("count", value), 20L * i, TimeUnit.MILLISECONDS);
+      }
+      ack.send(n);
     });
     socket.on("refuseWebSocket", (args, ack) -> {
       refuseWebSocket.set(Boolean.TRUE.equals(args.isEmpty() ? null : args.get(0)));
@@ -136,6 +152,15 @@ public final class LabServer implements AutoCloseable {
         "upgrades", stats.upgrades(),
         "handshakes", stats.handshakes(),
         "now", now));
+  }
+
+  /**
+   * The body of {@code GET /stats.json}: {@code {"sessions": N}}, the Engine.IO sessions open on
+   * the server now (one per connection, however many tabs share it).
+   */
+  public String statsJson() {
+    int sessions = io.engine().stats().snapshot().sessionsByTransport().values().stream().mapToInt(Integer::intValue).sum();
+    return "{\"sessions\": " + sessions + "}";
   }
 
   /** The fields of a page's report the table shows; anything else is dropped. */

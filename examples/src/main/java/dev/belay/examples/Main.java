@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -116,7 +117,7 @@ public final class Main {
 
   private static void lab(String host, int port, Tls tls) {
     LabServer lab = new LabServer();
-    ExampleHttp http = ExampleHttp.start(lab.io(), LabServer.PAGES, host, port, tls);
+    ExampleHttp http = ExampleHttp.start(lab.io(), LabServer.PAGES, host, port, tls, Map.of("/stats.json", lab::statsJson));
     System.out.println("Belay transport lab on " + http.url() + " - open it in several tabs");
   }
 

@@ -25,6 +25,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class BundledClientBrowserTest extends SharedBrowserTest {
 
+  /** The served file under test; {@link MinifiedClientBrowserTest} runs every test on the minified one. */
+  String script() {
+    return "socket.io.js";
+  }
+
   private Server server(UnaryOperator<EngineOptions.Builder> engine) {
     Server io = new Server(ServerOptions.builder()
         .engine(engine.apply(EngineOptions.builder().pingInterval(Duration.ofSeconds(2))
@@ -85,7 +90,7 @@ class BundledClientBrowserTest extends SharedBrowserTest {
   void eachTransportForced(String transport) {
     Listening http = listen(server(b -> b), 0);
     String origin = "http://127.0.0.1:" + http.port();
-    browser.loadServedClient(origin);
+    browser.loadServedClient(origin, script());
     Map<String, Object> r = connect(origin, "{ transports: ['" + transport + "'] }");
     assertEquals(transport, r.get("transport"), String.valueOf(r));
     Object sent = browser.js("return JSON.stringify(arguments[0])", "héllo\r\n\u2028😀");
@@ -99,7 +104,7 @@ class BundledClientBrowserTest extends SharedBrowserTest {
   void defaultNegotiationEndsOnWebSocket() {
     Listening http = listen(server(b -> b), 0);
     String origin = "http://127.0.0.1:" + http.port();
-    browser.loadServedClient(origin);
+    browser.loadServedClient(origin, script());
     Map<String, Object> r = connect(origin, "{}");
     assertTrue(r.containsKey("transport"), String.valueOf(r));
     browser.waitUntil("return socket.io.engine.transport.name === 'websocket'");
@@ -110,7 +115,7 @@ class BundledClientBrowserTest extends SharedBrowserTest {
   void webSocketRefusedByTheServerConnectsOnAnotherTransportWithin1500ms() {
     Listening http = listen(server(b -> b.transports("sse", "polling")), 0);
     String origin = "http://127.0.0.1:" + http.port();
-    browser.loadServedClient(origin);
+    browser.loadServedClient(origin, script());
     Map<String, Object> r = connect(origin, "{}");
     assertEquals("sse", r.get("transport"), String.valueOf(r));
     assertTrue(((Number) r.get("ms")).doubleValue() < 1500, "connected in " + r.get("ms") + " ms");
@@ -123,7 +128,7 @@ class BundledClientBrowserTest extends SharedBrowserTest {
     BlackholeProxy proxy = BlackholeProxy.start(http.port());
     closing.add(proxy);
     String origin = "http://127.0.0.1:" + proxy.port();
-    browser.loadServedClient(origin);
+    browser.loadServedClient(origin, script());
     Map<String, Object> r = connect(origin, "{}");
     assertTrue(r.containsKey("transport"), String.valueOf(r));
     assertTrue(!"websocket".equals(r.get("transport")), String.valueOf(r));
@@ -131,7 +136,7 @@ class BundledClientBrowserTest extends SharedBrowserTest {
     assertTrue(proxy.blackholed() >= 1, "the WebSocket was tried and swallowed");
     assertEquals("through the proxy", echo("through the proxy"));
     // the winner is remembered for this origin: a new page starts there at once
-    browser.loadServedClient(origin);
+    browser.loadServedClient(origin, script());
     Map<String, Object> again = connect(origin, "{ upgrade: false }");
     assertEquals(r.get("transport"), again.get("transport"), String.valueOf(again));
     assertTrue(((Number) again.get("ms")).doubleValue() < 1000, "reconnected in " + again.get("ms") + " ms");
@@ -143,7 +148,7 @@ class BundledClientBrowserTest extends SharedBrowserTest {
     Listening http = listen(first, 0);
     int port = http.port();
     String origin = "http://127.0.0.1:" + port;
-    browser.loadServedClient(origin);
+    browser.loadServedClient(origin, script());
     Map<String, Object> r = connect(origin, "{ reconnectionDelay: 100, reconnectionDelayMax: 500 }");
     assertTrue(r.containsKey("transport"), String.valueOf(r));
     browser.js("window.events = []; socket.on('disconnect', (reason) => events.push('disconnect:' + reason));"
@@ -180,7 +185,7 @@ class BundledClientBrowserTest extends SharedBrowserTest {
   void binaryFromTheBrowser() {
     Listening http = listen(server(b -> b), 0);
     String origin = "http://127.0.0.1:" + http.port();
-    browser.loadServedClient(origin);
+    browser.loadServedClient(origin, script());
     connect(origin, "{}");
     Object r = browser.jsAsync("const done = arguments[arguments.length - 1];"
         + "const blob = new Blob([new Uint8Array([7, 8])]);"

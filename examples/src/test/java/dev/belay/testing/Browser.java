@@ -82,12 +82,17 @@ public final class Browser implements AutoCloseable {
    * script the server serves there; fails the test unless it defines the global {@code io}.
    */
   public void loadServedClient(String origin) {
-    open(origin + "/socket.io/socket.io.js"); // any page of the origin will do
+    loadServedClient(origin, "socket.io.js");
+  }
+
+  /** As {@link #loadServedClient(String)}, with another served client file, such as {@code socket.io.min.js}. */
+  public void loadServedClient(String origin, String file) {
+    open(origin + "/socket.io/" + file); // any page of the origin will do
     js("document.open(); document.write('<html><body></body></html>'); document.close();");
     Object loaded = jsAsync("const done = arguments[arguments.length - 1];"
-        + "const s = document.createElement('script'); s.src = arguments[0] + '/socket.io/socket.io.js';"
+        + "const s = document.createElement('script'); s.src = arguments[0] + '/socket.io/' + arguments[1];"
         + "s.onload = () => done(typeof io === 'function'); s.onerror = () => done(false);"
-        + "document.head.appendChild(s);", origin);
+        + "document.head.appendChild(s);", origin, file);
     if (!Boolean.TRUE.equals(loaded)) fail("the served script did not define io at " + origin);
   }
 

@@ -21,7 +21,9 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Serves the bundled JavaScript client from the {@code belay-js-client} jar: {@code
  * <path>socket.io.js} (classic script defining the global {@code io}), {@code
- * <path>socket.io.esm.js} (ES module) and {@code <path>socket.io.d.ts} (TypeScript declarations),
+ * <path>socket.io.esm.js} (ES module), their minified forms {@code socket.io.min.js} and {@code
+ * socket.io.esm.min.js} with source maps ({@code .map}; served when the jar holds them: a build
+ * without node has none) and {@code <path>socket.io.d.ts} (TypeScript declarations),
  * with a strong ETag, {@code If-None-Match} answered by 304, {@code Cache-Control} and a gzip
  * variant for clients that accept it. Any other request goes to {@code next}.
  *
@@ -46,6 +48,14 @@ public final class ClientScriptHandler implements HttpHandler {
           "socket.io.esm.js", "application/javascript; charset=utf-8",
           "socket.io.d.ts", "application/typescript; charset=utf-8");
 
+  /** Served when present: esbuild's output, which a build without node does not make. */
+  private static final Map<String, String> OPTIONAL_FILES =
+      Map.of(
+          "socket.io.min.js", "application/javascript; charset=utf-8",
+          "socket.io.esm.min.js", "application/javascript; charset=utf-8",
+          "socket.io.min.js.map", "application/json; charset=utf-8",
+          "socket.io.esm.min.js.map", "application/json; charset=utf-8");
+
   private final String path;
   private final HttpHandler next;
   private final Map<String, Asset> assets;
@@ -64,12 +74,17 @@ public final class ClientScriptHandler implements HttpHandler {
     for (Map.Entry<String, String> e : FILES.entrySet()) {
       loaded.put(this.path + e.getKey(), Asset.load(e.getKey(), e.getValue()));
     }
+    for (Map.Entry<String, String> e : OPTIONAL_FILES.entrySet()) {
+      if (Asset.exists(e.getKey())) loaded.put(this.path + e.getKey(), Asset.load(e.getKey(), e.getValue()));
+    }
     this.assets = Map.copyOf(loaded);
   }
 
   /** The bytes of one client file as shipped (for tests and for embedding), such as {@code "socket.io.js"}. */
   public static byte[] resource(String name) {
-    if (!FILES.containsKey(name)) throw new IllegalArgumentException("not a client file: " + name);
+    if (!FILES.containsKey(name) && !OPTIONAL_FILES.containsKey(name)) {
+      throw new IllegalArgumentException("not a client file: " + name);
+    }
     return Asset.read(name);
   }
 
@@ -139,6 +154,10 @@ public final class ClientScriptHandler implements HttpHandler {
       byte[] gz = gzip(bytes);
       String hash = hash(bytes);
       return new Asset(bytes, gz, "\"" + hash + "\"", "\"" + hash + "-gz\"", contentType);
+    }
+
+    static boolean exists(String name) {
+      return ClientScriptHandler.class.getClassLoader().getResource(RESOURCE_DIR + name) != null;
     }
 
     static byte[] read(String name) {

@@ -1,5 +1,7 @@
 // The transport lab page, on the bundled client (the global `io` from /socket.io/socket.io.js).
-// Optional URL parameter: transport (websocket, sse or polling: use only that one).
+// Optional URL parameters: transport (websocket, sse or polling: use only that one); shared=1 (one
+// connection for all the lab tabs of this browser, io(url, { shared: true })), with sharedWorker=0
+// to use the leader-tab fallback instead of the SharedWorker.
 "use strict";
 
 const params = new URLSearchParams(location.search);
@@ -11,7 +13,8 @@ const tabId = sessionStorage.getItem("belay.lab.tab") || "tab-" + Math.random().
 sessionStorage.setItem("belay.lab.tab", tabId);
 
 const me = { transport: "", path: [], offered: [], rtt: null, reconnects: 0, forced, http: "" };
-const socket = io({ auth: { tab: tabId }, transports: forced ? [forced] : undefined });
+const shared = params.get("shared") === "1" ? (params.get("sharedWorker") === "0" ? "tabs" : true) : false;
+const socket = io({ auth: { tab: tabId }, transports: forced ? [forced] : undefined, shared });
 window.labSocket = socket; // handy in the console
 
 let everConnected = false;
