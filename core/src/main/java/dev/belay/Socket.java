@@ -6,7 +6,6 @@ import dev.belay.adapter.LocalSocket;
 import dev.belay.adapter.RecoveryFailure;
 import dev.belay.adapter.Session;
 import dev.belay.adapter.SessionToPersist;
-import dev.belay.engine.Cancellable;
 import dev.belay.engine.TransportRequest;
 import dev.belay.parser.EncodedPacket;
 import dev.belay.parser.SocketEncoder;
@@ -84,9 +83,8 @@ public final class Socket implements RemoteSocket {
   private volatile Map<String, Object> data;
   // Listeners, middleware and catch-alls; thread-safe (see SocketListeners).
   private final SocketListeners listeners = new SocketListeners();
-  // ack id -> waiting emit; created on the first ack expected (under this socket's monitor), null
-  // until then. Emits add from any thread, the lane or a timer removes (first remover wins).
-  private volatile Map<Long, PendingAck> pendingAcks;
+  // Emits waiting for the client's acknowledgement; thread-safe (see PendingAcks).
+  private final PendingAcks acks;
   // Large-data transfers (see dev.belay.stream); created on first use under this socket's monitor
   // or taken over from the restored session, then any thread.
   private volatile SocketStreams streams;
@@ -105,6 +103,7 @@ public final class Socket implements RemoteSocket {
   Socket(Namespace namespace, Client client, Map<String, Object> auth, Session restored, RecoveryFailure failure) {
     this.namespace = namespace;
     this.client = client;
+    this.acks = new PendingAcks(client);
     this.auth = auth.isEmpty() ? Map.of() : Collections.unmodifiableMap(auth);
     boolean recovery = client.server().options().connectionStateRecovery() != null;
     this.recovered = restored != null;
@@ -520,7 +519,7 @@ public final class Socket implements RemoteSocket {
     Long ackId = null;
     if (callback != null) {
       ackId = namespace.nextAckId();
-      registerAck(ackId, callback, timeout == null ? client.server().options().ackTimeout() : timeout);
+      acks.register(ackId, callback, timeout == null ? client.server().options().ackTimeout() : timeout);
     }
     SocketPacket packet = SocketPacket.event(namespace.name(), data, ackId);
     if (ackId == null && client.server().options().connectionStateRecovery() != null) {
@@ -531,13 +530,13 @@ public final class Socket implements RemoteSocket {
       return;
     }
     if (state != State.CONNECTED) {
-      if (ackId != null) failAck(ackId, new IllegalStateException("socket " + id + " is not connected"));
+      if (ackId != null) acks.fail(ackId, new IllegalStateException("socket " + id + " is not connected"));
       return;
     }
     EncodedPacket wire = SocketEncoder.encode(packet);
     notifyOutgoing(data);
     boolean written = client.write(wire, isVolatile);
-    if (!written && ackId != null && isVolatile) failAck(ackId, new IllegalStateException("volatile emit dropped"));
+    if (!written && ackId != null && isVolatile) acks.fail(ackId, new IllegalStateException("volatile emit dropped"));
   }
 
   /**
@@ -572,50 +571,16 @@ public final class Socket implements RemoteSocket {
     }
   }
 
-  private void registerAck(long ackId, AckCallback callback, Duration timeout) {
-    PendingAck pending = new PendingAck(callback, client.server().observer());
-    Map<Long, PendingAck> acks = acks();
-    acks.put(ackId, pending);
-    Cancellable timer = client.server().scheduler().schedule(
-        () -> client.server().workers().execute(() -> client.runOnLane(() ->
-            failAck(ackId, new AckTimeoutException("no acknowledgement within " + timeout.toMillis() + " ms")))),
-        timeout);
-    pending.timer = timer;
-    // The ack may have been answered (or failed) before the timer was stored.
-    if (!acks.containsKey(ackId)) timer.cancel();
-  }
-
   /** Registers a broadcast's ack id (the broadcast owns the timeout); false if not connected. */
   boolean expectAck(long ackId, AckCallback callback) {
     if (state != State.CONNECTED) return false;
-    acks().put(ackId, new PendingAck(callback, client.server().observer()));
+    acks.expect(ackId, callback);
     return true;
   }
 
   /** Drops a broadcast's ack id after its timeout, without calling back. */
   void forgetAck(long ackId) {
-    removeAck(ackId);
-  }
-
-  private void failAck(long ackId, Throwable error) {
-    PendingAck pending = removeAck(ackId);
-    if (pending != null) pending.complete(error, null);
-  }
-
-  /** The pending-ack map, created on first use (most sockets never wait for an ack). */
-  private Map<Long, PendingAck> acks() {
-    Map<Long, PendingAck> m = pendingAcks;
-    if (m != null) return m;
-    synchronized (this) {
-      if (pendingAcks == null) pendingAcks = new ConcurrentHashMap<>();
-      return pendingAcks;
-    }
-  }
-
-  /** Removes and returns the ack waiting under {@code ackId}, or null; creates nothing. */
-  private PendingAck removeAck(Long ackId) {
-    Map<Long, PendingAck> m = pendingAcks;
-    return m == null ? null : m.remove(ackId);
+    acks.forget(ackId);
   }
 
   // ---------------------------------------------------------------- incoming packets (lane)
@@ -624,11 +589,9 @@ public final class Socket implements RemoteSocket {
     switch (packet.type()) {
       case EVENT, BINARY_EVENT -> onEvent(packet);
       case ACK, BINARY_ACK -> {
-        PendingAck pending = removeAck(packet.id());
-        if (pending == null) return; // late, after its timeout, or unknown
         @SuppressWarnings("unchecked")
         List<Object> args = (List<Object>) packet.data();
-        pending.complete(null, Collections.unmodifiableList(args));
+        acks.answer(packet.id(), Collections.unmodifiableList(args));
       }
       case DISCONNECT -> onClose(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT);
       default -> { }
@@ -755,12 +718,7 @@ public final class Socket implements RemoteSocket {
     // Stored only once this socket is out of its rooms and its namespace, so that a client quick
     // to come back never has its restored rooms taken away by this departure.
     if (keep) persist(lastRooms, data == null ? Map.of() : Map.copyOf(data));
-    Map<Long, PendingAck> acks = pendingAcks;
-    if (acks != null) {
-      for (Long ackId : new ArrayList<>(acks.keySet())) {
-        failAck(ackId, new IllegalStateException("socket disconnected: " + reason.text()));
-      }
-    }
+    acks.failAll("socket disconnected: " + reason.text());
     if (streams != null) streams.suspend(keep ? pid : null, client.server().options().connectionStateRecovery(), reason.text());
     listeners.fireDisconnect(reason);
     client.server().observer().socketDisconnected(reason);
