@@ -37,6 +37,10 @@ public final class EngineOptions {
   private final Duration requestHeadersTimeout;
   private final Duration idleTimeout;
   private final Duration bodyReadTimeout;
+  /** Smallest polling/SSE body that is compressed, or -1 for none; immutable. */
+  private final int httpCompressionThreshold;
+  /** Smallest WebSocket message that is deflated, or -1 when permessage-deflate is off; immutable. */
+  private final int perMessageDeflateThreshold;
   private final int ssePaddingBytes;
   private final boolean serveClient;
   private final Executor executor;
@@ -61,6 +65,8 @@ public final class EngineOptions {
     this.idleTimeout = b.idleTimeout != null ? b.idleTimeout
         : Duration.ofMillis(Math.max(60_000, 2 * (b.pingInterval.toMillis() + b.pingTimeout.toMillis())));
     this.bodyReadTimeout = b.bodyReadTimeout;
+    this.httpCompressionThreshold = b.httpCompressionThreshold;
+    this.perMessageDeflateThreshold = b.perMessageDeflateThreshold;
     this.ssePaddingBytes = b.ssePaddingBytes;
     this.serveClient = b.serveClient;
     this.executor = b.executor;
@@ -150,6 +156,18 @@ public final class EngineOptions {
   /** Where listeners run, or {@code null} for Belay's shared worker pool. */
   public Executor executor() { return executor; }
 
+  /** Whether polling and SSE responses are gzip/deflate-encoded for clients that accept it (default on). */
+  public boolean httpCompression() { return httpCompressionThreshold >= 0; }
+
+  /** Smallest polling body (bytes) that is compressed; an SSE stream is compressed whole when on. */
+  public int httpCompressionThreshold() { return Math.max(0, httpCompressionThreshold); }
+
+  /** Whether permessage-deflate is offered on WebSocket (default off, as Socket.IO). */
+  public boolean perMessageDeflate() { return perMessageDeflateThreshold >= 0; }
+
+  /** Smallest WebSocket message (bytes) that is deflated; smaller ones go out plain. */
+  public int perMessageDeflateThreshold() { return Math.max(0, perMessageDeflateThreshold); }
+
   /** Whether listeners run on the thread that delivers the message; see {@link Builder#listenersOnIoThread}. */
   public boolean listenersOnIoThread() { return listenersOnIoThread; }
 
@@ -177,6 +195,8 @@ public final class EngineOptions {
     private Duration idleTimeout;
     private Duration bodyReadTimeout = Duration.ofSeconds(60);
     private int ssePaddingBytes = 2048;
+    private int httpCompressionThreshold = 1024;
+    private int perMessageDeflateThreshold = -1;
     private boolean serveClient = true;
     private Executor executor;
     private boolean listenersOnIoThread;
@@ -256,6 +276,49 @@ public final class EngineOptions {
     }
 
     public Builder serveClient(boolean serve) { this.serveClient = serve; return this; }
+
+    /**
+     * Compresses polling and SSE responses for clients whose {@code Accept-Encoding} allows it
+     * (gzip, else deflate); on by default with a 1024-byte threshold, as Socket.IO's
+     * {@code httpCompression}. An SSE stream is flushed per event, so no event is held back.
+     *
+     * <pre>{@code
+     * EngineOptions.builder().httpCompression(false).build();
+     * }</pre>
+     */
+    public Builder httpCompression(boolean on) {
+      this.httpCompressionThreshold = !on ? -1 : httpCompressionThreshold < 0 ? 1024 : httpCompressionThreshold;
+      return this;
+    }
+
+    /** Turns HTTP compression on for polling bodies of at least {@code bytes} (default 1024). */
+    public Builder httpCompressionThreshold(int bytes) {
+      if (bytes < 0) throw new IllegalArgumentException("httpCompressionThreshold must not be negative");
+      this.httpCompressionThreshold = bytes;
+      return this;
+    }
+
+    /**
+     * Offers permessage-deflate (RFC 7692) on WebSocket; off by default, as Socket.IO's
+     * {@code perMessageDeflate: false}. With it on, messages of at least 1024 bytes are deflated.
+     * No context takeover either way: each message is compressed on its own, so an idle
+     * connection keeps no deflater window (about 300 KB per connection otherwise).
+     *
+     * <pre>{@code
+     * EngineOptions.builder().perMessageDeflate(true).build();
+     * }</pre>
+     */
+    public Builder perMessageDeflate(boolean on) {
+      this.perMessageDeflateThreshold = !on ? -1 : perMessageDeflateThreshold < 0 ? 1024 : perMessageDeflateThreshold;
+      return this;
+    }
+
+    /** Turns permessage-deflate on for messages of at least {@code bytes}. */
+    public Builder perMessageDeflateThreshold(int bytes) {
+      if (bytes < 0) throw new IllegalArgumentException("perMessageDeflateThreshold must not be negative");
+      this.perMessageDeflateThreshold = bytes;
+      return this;
+    }
 
     /** Where listeners run (default: Belay's shared worker pool); ignored with {@link #listenersOnIoThread}. */
     public Builder executor(Executor executor) { this.executor = executor; return this; }

@@ -33,6 +33,10 @@ public final class BelayHandler implements HttpHandler {
   private final String path;
   private final String pathWithoutSlash;
   private final long bodyReadTimeoutMillis;
+  /** Polling/SSE compression threshold, or -1 when off; immutable. */
+  private final int compressionThreshold;
+  /** permessage-deflate threshold, or -1 when off; immutable. */
+  private final int deflateThreshold;
 
   /** Serves a Socket.IO server; everything else goes to {@code next}. */
   public BelayHandler(Server server, HttpHandler next) {
@@ -51,6 +55,8 @@ public final class BelayHandler implements HttpHandler {
     this.path = engine.options().path();
     this.pathWithoutSlash = path.substring(0, path.length() - 1);
     this.bodyReadTimeoutMillis = engine.options().bodyReadTimeout().toMillis();
+    this.compressionThreshold = engine.options().httpCompression() ? engine.options().httpCompressionThreshold() : -1;
+    this.deflateThreshold = engine.options().perMessageDeflate() ? engine.options().perMessageDeflateThreshold() : -1;
   }
 
   @Override
@@ -62,7 +68,8 @@ public final class BelayHandler implements HttpHandler {
     }
     // Dispatched (on this same I/O thread, right after we return) so that Undertow does not end
     // the exchange when this method returns: a poll may be answered later, from another thread.
-    UndertowExchange wrapped = new UndertowExchange(exchange, engine.options().maxPayload(), bodyReadTimeoutMillis);
+    UndertowExchange wrapped = new UndertowExchange(exchange, engine.options().maxPayload(), bodyReadTimeoutMillis,
+        compressionThreshold, deflateThreshold);
     exchange.dispatch(SameThreadExecutor.INSTANCE, () -> engine.handle(wrapped));
   }
 }

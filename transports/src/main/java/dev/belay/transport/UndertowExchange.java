@@ -75,6 +75,12 @@ final class UndertowExchange implements HttpExchange {
   private final HttpServerExchange exchange;
   private final UndertowRequest request;
   private final int maxPayload;
+  /** Smallest body that is compressed, or -1 for none. */
+  private final int compressionThreshold;
+  /** Smallest WebSocket message that is deflated, or -1 when permessage-deflate is off. */
+  private final int deflateThreshold;
+  /** The content coding the client accepts (gzip or deflate), or null; immutable. */
+  private final String coding;
   /** Longest wait between two reads of a request body. */
   private final long bodyReadTimeoutMillis;
   /** Set on the I/O thread when a response has started; later respond calls are ignored. */
@@ -92,7 +98,21 @@ final class UndertowExchange implements HttpExchange {
   private PeerCloseWatch peerWatch;
 
   UndertowExchange(HttpServerExchange exchange, int maxPayload, long bodyReadTimeoutMillis) {
+    this(exchange, maxPayload, bodyReadTimeoutMillis, -1, -1);
+  }
+
+  /**
+   * @param compressionThreshold smallest body compressed for a client that accepts it, or -1 for
+   *     no HTTP compression; a streamed (SSE) response is compressed whole when it is not -1
+   * @param deflateThreshold smallest WebSocket message deflated, or -1 for no permessage-deflate
+   */
+  UndertowExchange(HttpServerExchange exchange, int maxPayload, long bodyReadTimeoutMillis,
+      int compressionThreshold, int deflateThreshold) {
     this.exchange = exchange;
+    this.compressionThreshold = compressionThreshold;
+    this.deflateThreshold = deflateThreshold;
+    this.coding = compressionThreshold < 0 ? null
+        : HttpCompression.choose(exchange.getRequestHeaders().getFirst(Headers.ACCEPT_ENCODING));
     this.request = new UndertowRequest(exchange);
     this.maxPayload = maxPayload;
     this.bodyReadTimeoutMillis = bodyReadTimeoutMillis;
@@ -124,7 +144,10 @@ final class UndertowExchange implements HttpExchange {
   }
 
   @Override
-  public void respond(int status, Map<String, String> headers, byte[] body) {
+  public void respond(int status, Map<String, String> headers, byte[] plain) {
+    // Compressed here, on the caller's thread (usually a worker), so the I/O thread only writes.
+    boolean encode = coding != null && plain.length >= compressionThreshold && plain.length > 0;
+    byte[] body = encode ? HttpCompression.encode(coding, plain) : plain;
     onIoThread(() -> {
       if (responded || exchange.isResponseStarted()) return;
       responded = true;
@@ -132,6 +155,8 @@ final class UndertowExchange implements HttpExchange {
       clearAbortWatch();
       exchange.setStatusCode(status);
       headers.forEach((k, v) -> exchange.getResponseHeaders().put(HttpString.tryFromString(k), v));
+      if (compressionThreshold >= 0) exchange.getResponseHeaders().put(Headers.VARY, "Accept-Encoding");
+      if (encode) exchange.getResponseHeaders().put(Headers.CONTENT_ENCODING, coding);
       exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
       if (!bodyLeftUnread) {
         exchange.getResponseSender().send(ByteBuffer.wrap(body));
@@ -168,7 +193,7 @@ final class UndertowExchange implements HttpExchange {
 
   @Override
   public ResponseStream stream(int status, Map<String, String> headers) {
-    UndertowResponseStream stream = new UndertowResponseStream(exchange, this::clearAbortWatch, this::abortNow);
+    UndertowResponseStream stream = new UndertowResponseStream(exchange, this::clearAbortWatch, this::abortNow, coding, compressionThreshold >= 0);
     onIoThread(() -> {
       stopPeerWatch(); // the stream watches the connection itself
       if (responded || exchange.isResponseStarted()) {
@@ -317,7 +342,7 @@ final class UndertowExchange implements HttpExchange {
       return;
     }
     AsyncWebSocketHttpServerExchange facade = new AsyncWebSocketHttpServerExchange(exchange, NO_PEERS);
-    for (Handshake handshake : HANDSHAKES) {
+    for (Handshake handshake : deflateThreshold < 0 ? HANDSHAKES : deflateHandshakes(deflateThreshold)) {
       if (handshake.matches(facade)) {
         exchange.putAttachment(WS_OPEN, new WebSocketOpen(handshake, maxPayload, open));
         exchange.upgradeChannel(UPGRADE);
@@ -326,6 +351,16 @@ final class UndertowExchange implements HttpExchange {
       }
     }
     ResponseCodeHandler.HANDLE_404.handleRequest(exchange);
+  }
+
+  /**
+   * The handshakes offering permessage-deflate: made per upgrade, since Undertow keeps the offered
+   * extensions on the handshake (small, and garbage once the channel is made).
+   */
+  private static List<Handshake> deflateHandshakes(int threshold) {
+    List<Handshake> list = List.of(new Hybi13Handshake(), new Hybi08Handshake(), new Hybi07Handshake());
+    for (Handshake h : list) h.addExtension(new PerMessageDeflate(threshold));
+    return list;
   }
 
   private void onIoThread(Runnable task) {

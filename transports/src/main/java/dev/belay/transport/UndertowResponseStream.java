@@ -4,6 +4,7 @@ import dev.belay.binding.HttpExchange;
 import dev.belay.binding.WriteCallback;
 import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,11 +29,17 @@ final class UndertowResponseStream implements HttpExchange.ResponseStream {
   private final Runnable onEnd;
   /** Run when the stream fails: the exchange's abort callback, at once. */
   private final Runnable onFail;
+  private final String coding;
+  private final boolean vary;
+  /** I/O thread only: the stream's compressor (created at start), or null when not compressed. */
+  private HttpCompression.StreamEncoder encoder;
   private StreamSinkChannel channel;
   /** Chunks not yet fully written to the channel. */
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   /** Callbacks of chunks written to the channel and waiting for the flush. */
   private final ArrayDeque<WriteCallback> written = new ArrayDeque<>();
+  /** Scratch list for re-encoding chunks queued before the start; I/O thread only, always empty after. */
+  private final ArrayDeque<Pending> replaced = new ArrayDeque<>();
   private boolean closing;
   private boolean closed;
   /** pump() is running; a nested call (from a callback) only asks it to go round again. */
@@ -45,7 +52,18 @@ final class UndertowResponseStream implements HttpExchange.ResponseStream {
   private record Pending(ByteBuffer buffer, WriteCallback done) {}
 
   UndertowResponseStream(HttpServerExchange exchange, Runnable onEnd, Runnable onFail) {
+    this(exchange, onEnd, onFail, null, false);
+  }
+
+  /**
+   * @param coding the content coding of the whole stream (gzip or deflate), or null for none; each
+   *     chunk is flushed through the compressor on its own, so it is never held back
+   * @param vary whether the answer depends on Accept-Encoding (compression is on)
+   */
+  UndertowResponseStream(HttpServerExchange exchange, Runnable onEnd, Runnable onFail, String coding, boolean vary) {
     this.exchange = exchange;
+    this.coding = coding;
+    this.vary = vary;
     this.onEnd = onEnd;
     this.onFail = onFail;
   }
@@ -53,6 +71,21 @@ final class UndertowResponseStream implements HttpExchange.ResponseStream {
   void start(int status, Map<String, String> headers) {
     exchange.setStatusCode(status);
     headers.forEach((k, v) -> exchange.getResponseHeaders().put(HttpString.tryFromString(k), v));
+    if (vary) exchange.getResponseHeaders().put(Headers.VARY, "Accept-Encoding");
+    if (coding != null) {
+      exchange.getResponseHeaders().put(Headers.CONTENT_ENCODING, coding);
+      encoder = new HttpCompression.StreamEncoder(coding);
+      // Chunks queued before the start (hopping from another thread) are encoded now, in order.
+      for (Pending p : queue) {
+        byte[] plain = new byte[p.buffer.remaining()];
+        p.buffer.get(plain);
+        replaced.add(new Pending(ByteBuffer.wrap(encoder.encode(plain)), p.done));
+      }
+      queue.clear();
+      queue.addAll(replaced);
+      replaced.clear();
+      if (closing) queue.add(new Pending(ByteBuffer.wrap(encoder.finish()), error -> { }));
+    }
     channel = exchange.getResponseChannel();
     if (channel == null) {
       fail(new IOException("the response channel is already taken"));
@@ -107,7 +140,7 @@ final class UndertowResponseStream implements HttpExchange.ResponseStream {
         done.done(new IOException("stream closed"));
         return;
       }
-      queue.add(new Pending(ByteBuffer.wrap(chunk), done));
+      queue.add(new Pending(ByteBuffer.wrap(encoder == null ? chunk : encoder.encode(chunk)), done));
       pump();
     });
   }
@@ -117,6 +150,7 @@ final class UndertowResponseStream implements HttpExchange.ResponseStream {
     onIoThread(() -> {
       if (closing || closed) return;
       closing = true;
+      if (encoder != null) queue.add(new Pending(ByteBuffer.wrap(encoder.finish()), error -> { }));
       pump();
     });
   }
@@ -181,6 +215,7 @@ final class UndertowResponseStream implements HttpExchange.ResponseStream {
   private void fail(IOException e) {
     if (closed) return;
     closed = true;
+    if (encoder != null) encoder.release();
     for (WriteCallback cb; (cb = written.poll()) != null; ) cb.done(e);
     for (Pending p; (p = queue.poll()) != null; ) p.done.done(e);
     // The engine sees the stream dropped. Over HTTP/1.x closing the connection would fire the

@@ -43,12 +43,12 @@ final class UndertowWebSocket implements WebSocketConnection {
 
   @Override
   public void sendText(byte[] utf8, WriteCallback done) {
-    WebSockets.sendText(ByteBuffer.wrap(utf8), channel, callback(done));
+    PerMessageDeflate.sending(utf8.length, () -> WebSockets.sendText(ByteBuffer.wrap(utf8), channel, callback(done)));
   }
 
   @Override
   public void sendBinary(byte[] data, WriteCallback done) {
-    WebSockets.sendBinary(ByteBuffer.wrap(data), channel, callback(done));
+    PerMessageDeflate.sending(data.length, () -> WebSockets.sendBinary(ByteBuffer.wrap(data), channel, callback(done)));
   }
 
   @Override
