@@ -29,9 +29,18 @@ final class HttpCompression {
    */
   static String choose(String acceptEncoding) {
     if (acceptEncoding == null || acceptEncoding.length() > 1024) return null;
+    try {
+      return parse(acceptEncoding);
+    } catch (RuntimeException e) {
+      return null; // whatever the header holds, the answer goes out plain rather than failing
+    }
+  }
+
+  private static String parse(String acceptEncoding) {
     double gzip = -1, deflate = -1, any = -1;
     for (String part : acceptEncoding.split(",")) {
       String[] fields = part.split(";");
+      if (fields.length == 0) continue;
       String name = fields[0].trim().toLowerCase(Locale.ROOT);
       double q = 1;
       for (int i = 1; i < fields.length; i++) {

@@ -33,9 +33,16 @@ final class PerMessageDeflate implements ExtensionHandshake {
   /** zlib level 6 is zlib's (and Node's) default: most of the gain at moderate CPU. */
   private static final int LEVEL = 6;
 
+  private static final String SERVER_NO_CONTEXT_TAKEOVER = "server_no_context_takeover";
+
   private final int threshold;
-  /** Undertow's handshake logic: parameters and the response offer; stateless once made. */
-  private final PerMessageDeflateHandshake undertows = new PerMessageDeflateHandshake(false, LEVEL, false, false);
+  /**
+   * Undertow's handshake logic, which keeps what one upgrade negotiated: one per upgrade. The
+   * server never takes its compression context over (it says so in the answer); it inflates
+   * with context takeover unless the client offers {@code client_no_context_takeover}, since a
+   * client that keeps its context needs the server to keep one too.
+   */
+  private final PerMessageDeflateHandshake undertows = new PerMessageDeflateHandshake(false, LEVEL, false, true);
 
   PerMessageDeflate(int threshold) {
     this.threshold = threshold;
@@ -60,7 +67,11 @@ final class PerMessageDeflate implements ExtensionHandshake {
 
   @Override
   public WebSocketExtension accept(WebSocketExtension offer) {
-    return undertows.accept(offer);
+    WebSocketExtension negotiated = undertows.accept(offer);
+    if (negotiated == null) return null;
+    boolean said = negotiated.getParameters().stream().anyMatch(p -> p.getName().equals(SERVER_NO_CONTEXT_TAKEOVER));
+    if (!said) negotiated.getParameters().add(new WebSocketExtension.Parameter(SERVER_NO_CONTEXT_TAKEOVER, null));
+    return negotiated;
   }
 
   @Override
