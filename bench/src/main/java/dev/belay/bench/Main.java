@@ -19,6 +19,7 @@ public final class Main {
       case "netty-server" -> NettyServer.main(host(rest), port(rest));
       case "floor-server" -> FloorServer.main(host(rest), port(rest));
       case "load" -> Load.main(rest);
+      case "compression" -> CompressionBench.main(rest);
       case "report" -> Report.main(rest);
       case "cluster-report" -> ClusterReport.main(rest);
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
