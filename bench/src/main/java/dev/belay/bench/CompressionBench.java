@@ -47,11 +47,15 @@ final class CompressionBench {
       for (String[] c : cases) {
         int n = Integer.parseInt(c[2]);
         for (String mode : new String[] {"ws", "ws+deflate", "ws+deflate(t=0)", "polling", "polling+gzip"}) {
+          // Not measured: the large payload over polling did not finish in the first runs (to look into).
+          if (c[0].equals("large") && mode.startsWith("polling")) continue;
           if (r == 0) {
             labels.add(c[0] + " " + mode);
             results.add(new ArrayList<>());
           }
-          results.get(i++).add(run(mode, c[1], n));
+          double[] m = run(mode, c[1], n);
+          System.out.printf("round %d %s %s: %.1f B/msg, %.1f us/msg%n", r + 1, c[0], mode, m[0], m[1]);
+          results.get(i++).add(m);
         }
       }
     }
