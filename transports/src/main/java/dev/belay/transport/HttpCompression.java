@@ -1,11 +1,12 @@
 package dev.belay.transport;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.Locale;
-import java.util.zip.DeflaterOutputStream;
-import java.util.zip.GZIPOutputStream;
+import java.util.zip.Adler32;
+import java.util.zip.CRC32;
+import java.util.zip.Checksum;
+import java.util.zip.Deflater;
 
 /**
  * Content coding of polling and SSE responses: which coding a request's {@code Accept-Encoding}
@@ -68,78 +69,105 @@ final class HttpCompression {
     return null;
   }
 
+  // One raw deflater per thread (about 256 KB native each), reset for every body or chunk, so an
+  // open SSE stream or a poll holds no compressor of its own: the cost is bounded by the number
+  // of threads, not of clients. Confined to its thread.
+  private static final ThreadLocal<Deflater> DEFLATER =
+      ThreadLocal.withInitial(() -> new Deflater(Deflater.DEFAULT_COMPRESSION, true));
+  private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
+  private static final byte[] ZLIB_HEADER = {0x78, (byte) 0x9c};
+  // An empty final block with fixed codes: ends a deflate stream whose blocks were all flushed.
+  private static final byte[] FINAL_EMPTY_BLOCK = {3, 0};
+
   /** {@code body} in {@code coding} (gzip, or deflate as zlib data per RFC 9110). */
   static byte[] encode(String coding, byte[] body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, body.length / 4));
-    try (DeflaterOutputStream z = GZIP.equals(coding) ? new GZIPOutputStream(out, 4096) : new DeflaterOutputStream(out)) {
-      z.write(body);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // in-memory streams do not fail
-    }
-    return out.toByteArray();
+    StreamEncoder encoder = new StreamEncoder(coding);
+    byte[] head = encoder.encode(body);
+    byte[] tail = encoder.finish();
+    byte[] all = Arrays.copyOf(head, head.length + tail.length);
+    System.arraycopy(tail, 0, all, head.length, tail.length);
+    return all;
   }
 
   /**
    * A compressed stream cut at chunk boundaries: each {@link #encode} returns bytes that decode to
-   * all the chunks so far (a sync flush), so no event waits for the next. Not thread-safe: used on
-   * one stream's I/O thread only. Holds a deflater (about 256 KB native memory) until
-   * {@link #finish} or {@link #release}.
+   * all the chunks so far, so no event waits for the next. Every chunk is deflated on its own with
+   * a full flush by the calling thread's deflater; this object only keeps the framing (header
+   * sent, running checksum and length), a few dozen bytes per open stream. Not thread-safe: one
+   * stream's chunks are encoded one at a time, in order.
    */
   static final class StreamEncoder {
-    /** I/O thread only: where the compressed bytes land between two chunks. */
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    /** I/O thread only: null once finished or released. */
-    private DeflaterOutputStream z;
+    private final boolean gzip;
+    // The checksum of the plain bytes so far (CRC-32 for gzip, Adler-32 for zlib); this stream's thread.
+    private final Checksum checksum;
+    // Plain bytes so far, modulo 2^32 for the gzip trailer; this stream's thread.
+    private int size;
+    // Whether the header went out with the first chunk; this stream's thread.
+    private boolean started;
+    // Whether the trailer went out (or the stream was dropped); this stream's thread.
+    private boolean finished;
 
     StreamEncoder(String coding) {
-      try {
-        z = GZIP.equals(coding) ? new GZIPOutputStream(out, 512, true) : new DeflaterOutputStream(out, true);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      this.gzip = GZIP.equals(coding);
+      this.checksum = gzip ? new CRC32() : new Adler32();
     }
 
     /** The compressed bytes for {@code chunk}, flushed so that they decode on their own. */
     byte[] encode(byte[] chunk) {
-      try {
-        z.write(chunk);
-        z.flush();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, chunk.length / 3 + 16));
+      if (!started) {
+        out.writeBytes(gzip ? GZIP_HEADER : ZLIB_HEADER);
+        started = true;
       }
-      return take();
+      checksum.update(chunk, 0, chunk.length);
+      size += chunk.length;
+      Deflater deflater = DEFLATER.get();
+      deflater.reset();
+      deflater.setInput(chunk);
+      byte[] buffer = new byte[Math.max(256, Math.min(16384, chunk.length + 64))];
+      int n;
+      do {
+        n = deflater.deflate(buffer, 0, buffer.length, Deflater.FULL_FLUSH);
+        out.write(buffer, 0, n);
+      } while (n == buffer.length || !deflater.needsInput());
+      deflater.reset(); // drop the reference to chunk
+      return out.toByteArray();
     }
 
-    /** The stream's last bytes (gzip trailer); the deflater is freed. */
+    /** The stream's last bytes (an empty final block and the trailer). */
     byte[] finish() {
-      try {
-        z.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(16);
+      if (!started) out.writeBytes(gzip ? GZIP_HEADER : ZLIB_HEADER);
+      started = true;
+      finished = true;
+      out.writeBytes(FINAL_EMPTY_BLOCK);
+      long sum = checksum.getValue();
+      if (gzip) {
+        writeLittleEndian(out, (int) sum);
+        writeLittleEndian(out, size);
+      } else {
+        out.write((int) (sum >>> 24));
+        out.write((int) (sum >>> 16));
+        out.write((int) (sum >>> 8));
+        out.write((int) sum);
       }
-      z = null;
-      return take();
+      return out.toByteArray();
     }
 
-    /** Frees the deflater without ending the stream (it failed). */
+    /** Marks the stream dropped (it failed); nothing is held, so nothing is freed. */
     void release() {
-      if (z == null) return;
-      try {
-        z.close();
-      } catch (IOException ignored) {
-        // in memory: cannot fail
-      }
-      z = null;
+      finished = true;
     }
 
     boolean finished() {
-      return z == null;
+      return finished;
     }
 
-    private byte[] take() {
-      byte[] bytes = out.toByteArray();
-      out.reset();
-      return bytes;
+    private static void writeLittleEndian(ByteArrayOutputStream out, int value) {
+      out.write(value);
+      out.write(value >>> 8);
+      out.write(value >>> 16);
+      out.write(value >>> 24);
     }
   }
 }

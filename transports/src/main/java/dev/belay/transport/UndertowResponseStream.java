@@ -31,7 +31,7 @@ final class UndertowResponseStream implements HttpExchange.ResponseStream {
   private final Runnable onFail;
   private final String coding;
   private final boolean vary;
-  /** I/O thread only: the stream's compressor (created at start), or null when not compressed. */
+  /** I/O thread only: the stream's framing (created at start; no deflater of its own), or null when not compressed. */
   private HttpCompression.StreamEncoder encoder;
   private StreamSinkChannel channel;
   /** Chunks not yet fully written to the channel. */
