@@ -4,9 +4,7 @@ import dev.belay.binding.HttpBinding;
 import dev.belay.binding.HttpExchange;
 import dev.belay.binding.ListenOptions;
 import dev.belay.binding.Listening;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,11 +34,13 @@ import java.util.logging.Logger;
  */
 public final class EngineServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(EngineServer.class.getName());
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final EngineOptions options;
   private final EngineScheduler scheduler;
   private final Executor executor;
+  /** Tag of the sids minted here; set once before serving, read on I/O threads: volatile. */
+  private volatile String nodeTag;
+
   /** Sessions by sid, including closing ones that linger for a last poll. Thread-safe. */
   private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
   /** Open (not closing) sessions. */
@@ -446,10 +446,21 @@ public final class EngineServer implements AutoCloseable {
   }
 
   /** 128 bits from a CSPRNG, URL-safe base64 without padding (22 characters). */
-  static String newSessionId() {
-    byte[] bytes = new byte[16];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  String newSessionId() {
+    return SessionIds.mint(nodeTag);
+  }
+
+  /**
+   * Makes the sids this server mints carry {@code tag} (see {@link SessionIds}), so that the other
+   * nodes of a cluster can forward a session's requests here. Set once, before serving.
+   */
+  public void nodeTag(String tag) {
+    this.nodeTag = tag;
+  }
+
+  /** The tag this server's sids carry, or null. */
+  public String nodeTag() {
+    return nodeTag;
   }
 
 }

@@ -27,7 +27,7 @@ class SessionBoundsTest {
   }
 
   private EngineSession open(EngineServer server, FakeTransport transport) {
-    EngineSession session = new EngineSession(server, EngineServer.newSessionId(),
+    EngineSession session = new EngineSession(server, server.newSessionId(),
         new FakeHttpExchange("GET", "EIO=4&transport=" + transport.name(), null), transport);
     session.onClose((reason, description) -> closes.add(reason.name() + ": " + description));
     session.lane.execute(() -> session.open(List.of()));
