@@ -1,5 +1,7 @@
 package dev.belay.transport;
 
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Locale;
@@ -23,6 +25,19 @@ final class HttpCompression {
   static final String DEFLATE = "deflate";
 
   private HttpCompression() {}
+
+  /**
+   * Adds {@code Accept-Encoding} to the response's {@code Vary} header, keeping what is already
+   * there (CORS sets {@code Vary: Origin}; a cache must key on both).
+   */
+  static void addVaryAcceptEncoding(HeaderMap headers) {
+    String current = headers.getFirst(Headers.VARY);
+    if (current == null || current.isBlank()) {
+      headers.put(Headers.VARY, "Accept-Encoding");
+    } else if (!current.toLowerCase(Locale.ROOT).contains("accept-encoding")) {
+      headers.put(Headers.VARY, current + ", Accept-Encoding");
+    }
+  }
 
   /**
    * The coding to use for a request with this {@code Accept-Encoding}, or null for none (absent,

@@ -155,7 +155,7 @@ final class UndertowExchange implements HttpExchange {
       clearAbortWatch();
       exchange.setStatusCode(status);
       headers.forEach((k, v) -> exchange.getResponseHeaders().put(HttpString.tryFromString(k), v));
-      if (compressionThreshold >= 0) exchange.getResponseHeaders().put(Headers.VARY, "Accept-Encoding");
+      if (compressionThreshold >= 0) HttpCompression.addVaryAcceptEncoding(exchange.getResponseHeaders());
       if (encode) exchange.getResponseHeaders().put(Headers.CONTENT_ENCODING, coding);
       exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
       if (!bodyLeftUnread) {

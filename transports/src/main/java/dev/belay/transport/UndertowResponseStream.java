@@ -71,7 +71,7 @@ final class UndertowResponseStream implements HttpExchange.ResponseStream {
   void start(int status, Map<String, String> headers) {
     exchange.setStatusCode(status);
     headers.forEach((k, v) -> exchange.getResponseHeaders().put(HttpString.tryFromString(k), v));
-    if (vary) exchange.getResponseHeaders().put(Headers.VARY, "Accept-Encoding");
+    if (vary) HttpCompression.addVaryAcceptEncoding(exchange.getResponseHeaders());
     if (coding != null) {
       exchange.getResponseHeaders().put(Headers.CONTENT_ENCODING, coding);
       encoder = new HttpCompression.StreamEncoder(coding);
