@@ -18,8 +18,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * An Engine.IO v4 server: verifies requests, does the handshake, routes requests to sessions,
@@ -33,7 +31,7 @@ import java.util.logging.Logger;
  * }</pre>
  */
 public final class EngineServer implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(EngineServer.class.getName());
+  private static final System.Logger LOG = System.getLogger(EngineServer.class.getName());
 
   private final EngineOptions options;
   private final EngineScheduler scheduler;
@@ -61,11 +59,20 @@ public final class EngineServer implements AutoCloseable {
   private volatile CompletableFuture<Void> drained;
   /** Over how many milliseconds the drain spreads its closes; written before {@link #drained}. */
   private volatile long drainSpreadMillis;
+  /** One line per refused request, rate limited (a flood of bad clients stays a few lines). */
+  private final RateLimitedLog refusals;
+  /** One line per session closed because its client fell too far behind, rate limited. */
+  final RateLimitedLog overflows;
+  /** One line per listener that held its thread too long, rate limited. */
+  final RateLimitedLog slowListeners;
 
   public EngineServer(EngineOptions options) {
     this.options = options;
     this.scheduler = options.scheduler() != null ? options.scheduler() : RealScheduler.INSTANCE;
     this.executor = options.executor() != null ? options.executor() : RealScheduler.workers();
+    this.refusals = RateLimitedLog.perTenSeconds(EngineServer.class, System.Logger.Level.INFO, scheduler);
+    this.overflows = RateLimitedLog.perTenSeconds(EngineSession.class, System.Logger.Level.WARNING, scheduler);
+    this.slowListeners = RateLimitedLog.perTenSeconds(SerialLane.class, System.Logger.Level.WARNING, scheduler);
   }
 
   /** Adds a listener for new sessions. Runs on the new session's listener lane. */
@@ -263,7 +270,7 @@ public final class EngineServer implements AutoCloseable {
     try {
       allowed = !closed && options.allowRequest().test(req);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "allowRequest failed; refusing the handshake", e);
+      LOG.log(System.Logger.Level.WARNING, "allowRequest failed; refusing the handshake", e);
       allowed = false;
     }
     if (!allowed) {
@@ -317,7 +324,7 @@ public final class EngineServer implements AutoCloseable {
           try {
             l.accept(session);
           } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "connection listener failed; closing session " + session.id(), e);
+            LOG.log(System.Logger.Level.WARNING, "connection listener failed; closing session " + session.id(), e);
             session.close(CloseReason.FORCED_CLOSE);
           }
         }
@@ -371,15 +378,24 @@ public final class EngineServer implements AutoCloseable {
   void refuse(HttpExchange exchange, EngineError error, Map<String, String> context) {
     respondError(exchange, error);
     observer.requestRefused(error);
+    refusals.log(() -> describeRefusal(exchange.request(), error, context));
     if (connectionErrorListeners.isEmpty()) return;
     ConnectionError refused = new ConnectionError(exchange.request(), error, context);
     for (Consumer<ConnectionError> listener : connectionErrorListeners) {
       try {
         listener.accept(refused);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "connection_error listener failed", e);
+        LOG.log(System.Logger.Level.WARNING, "connection_error listener failed", e);
       }
     }
+  }
+
+  private static String describeRefusal(TransportRequest request, EngineError error, Map<String, String> context) {
+    String from = request.remoteAddress() == null ? "?" : request.remoteAddress().getHostString();
+    String transport = request.query("transport");
+    return "refused " + request.method() + " " + request.path() + (transport == null ? "" : " (" + transport + ")")
+        + " from " + from + ": " + error.status() + " code " + error.code() + " " + error.message()
+        + (context.isEmpty() ? "" : " " + context);
   }
 
   /** A one-entry context, empty when the value is missing. */

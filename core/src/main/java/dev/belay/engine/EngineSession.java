@@ -10,8 +10,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The state machine of one Engine.IO session: outbound buffer and flush, heartbeat, probe-based
@@ -26,7 +24,7 @@ import java.util.logging.Logger;
  * are touched only on the engine lane.
  */
 final class EngineSession implements EngineSocket {
-  private static final Logger LOG = Logger.getLogger(EngineSession.class.getName());
+  private static final System.Logger LOG = System.getLogger(EngineSession.class.getName());
   private static final Cancellable NONE = () -> {};
 
   enum State { OPEN, CLOSING, CLOSED }
@@ -91,8 +89,8 @@ final class EngineSession implements EngineSocket {
     this.options = server.options();
     this.scheduler = server.scheduler();
     this.listenerLane = options.listenersOnIoThread()
-        ? new SerialLane(null, true)
-        : new SerialLane(server.executor());
+        ? new SerialLane(null, server.slowListeners)
+        : new SerialLane(server.executor(), server.slowListeners);
     this.transport = transport;
     transport.attach(this);
     lane.home(transport.ioThread());
@@ -374,7 +372,7 @@ final class EngineSession implements EngineSocket {
             try {
               l.accept(data);
             } catch (RuntimeException e) {
-              LOG.log(Level.WARNING, "message listener failed on session " + id, e);
+              LOG.log(System.Logger.Level.WARNING, "message listener failed on session " + id, e);
             }
           }
         });
@@ -554,7 +552,11 @@ final class EngineSession implements EngineSocket {
     buffer.clear();
     queuedMessages.set(0);
     Transport t = transport;
-    if (reason == CloseReason.OUTBOUND_OVERFLOW) t.overflowed(description);
+    if (reason == CloseReason.OUTBOUND_OVERFLOW) {
+      server.overflows.log(() -> "closed session " + id + " on " + t.name() + ": its client fell behind, "
+          + description);
+      t.overflowed(description);
+    }
     else t.close(last, linger);
     server.sessionClosed(this, t.name(), reason);
     listenerLane.execute(() -> {
@@ -562,7 +564,7 @@ final class EngineSession implements EngineSocket {
         try {
           l.accept(reason, description);
         } catch (RuntimeException e) {
-          LOG.log(Level.WARNING, "close listener failed on session " + id, e);
+          LOG.log(System.Logger.Level.WARNING, "close listener failed on session " + id, e);
         }
       }
     });

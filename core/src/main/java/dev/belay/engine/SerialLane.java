@@ -4,8 +4,6 @@ import dev.belay.binding.IoThread;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Runs tasks one at a time, in order, without a thread of its own: the one lane type of a
@@ -36,12 +34,12 @@ import java.util.logging.Logger;
  *   <li><b>Fairness.</b> A drain on a shared home I/O thread runs at most {@value #FAIR_SHARE}
  *       tasks, then requeues itself behind the other connections of that thread.
  *   <li><b>Failures and slow tasks.</b> A task that throws is logged and the lane goes on. A lane
- *       built with {@code warnIfSlow} (listeners on the I/O thread) logs a task that held its
+ *       built with a slow-task log (the listener lanes) logs, rate limited, a task that held its
  *       thread longer than {@link #SLOW_TASK_NANOS}.
  * </ul>
  */
 final class SerialLane implements Executor {
-  private static final Logger LOG = Logger.getLogger(SerialLane.class.getName());
+  private static final System.Logger LOG = System.getLogger(SerialLane.class.getName());
 
   /** A task holding an I/O thread longer than this is logged (inline lanes that run application code). */
   static final long SLOW_TASK_NANOS = 100_000_000L;
@@ -54,16 +52,19 @@ final class SerialLane implements Executor {
   private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
   /** Tasks submitted and not finished; the thread that moves it from 0 to 1 starts the drain. */
   private final AtomicInteger pending = new AtomicInteger();
-  /** Whether to time tasks against {@link #SLOW_TASK_NANOS}. Final (a boolean: lanes are per session). */
+  /** Where tasks slower than {@link #SLOW_TASK_NANOS} are logged, or null not to time tasks. Final. */
+  private final RateLimitedLog slowTasks;
+  /** Whether to time tasks; final (a field, not a null check on the hot path). */
   private final boolean warnIfSlow;
 
   SerialLane(Executor runner) {
-    this(runner, false);
+    this(runner, null);
   }
 
-  SerialLane(Executor runner, boolean warnIfSlow) {
+  SerialLane(Executor runner, RateLimitedLog slowTasks) {
     this.runner = runner;
-    this.warnIfSlow = warnIfSlow;
+    this.slowTasks = slowTasks;
+    this.warnIfSlow = slowTasks != null;
   }
 
   /**
@@ -97,9 +98,14 @@ final class SerialLane implements Executor {
   private void warnIfSlow(long start) {
     long took = System.nanoTime() - start;
     if (took > SLOW_TASK_NANOS) {
-      LOG.log(Level.WARNING, () -> "a listener held thread " + Thread.currentThread().getName() + " for "
-          + took / 1_000_000 + " ms; with listenersOnIoThread every connection on that thread waited, heartbeats "
-          + "included: move blocking work to an executor, or turn listenersOnIoThread off");
+      String thread = Thread.currentThread().getName();
+      slowTasks.log(() -> runner == null
+          ? "a listener held thread " + thread + " for " + took / 1_000_000 + " ms; with listenersOnIoThread every"
+              + " connection on that thread waited, heartbeats included: move blocking work to an executor, or turn"
+              + " listenersOnIoThread off"
+          : "a listener held worker thread " + thread + " for " + took / 1_000_000 + " ms; its session's other"
+              + " events waited, and a pool full of such listeners delays every session's: move blocking work"
+              + " to an executor of its own");
     }
   }
 
@@ -111,7 +117,7 @@ final class SerialLane implements Executor {
       try {
         task.run();
       } catch (Throwable t) {
-        LOG.log(Level.WARNING, "task failed on a session lane", t);
+        LOG.log(System.Logger.Level.WARNING, "task failed on a session lane", t);
       }
       if (warnIfSlow) warnIfSlow(start);
       if (pending.decrementAndGet() == 0) return;

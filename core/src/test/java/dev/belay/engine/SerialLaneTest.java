@@ -149,7 +149,8 @@ class SerialLaneTest {
     };
     logger.addHandler(handler);
     try {
-      SerialLane lane = new SerialLane(null, true);
+      SerialLane lane = new SerialLane(null, new RateLimitedLog(System.getLogger(SerialLane.class.getName()),
+          System.Logger.Level.WARNING, 10, 10_000, System::currentTimeMillis));
       List<String> order = new ArrayList<>();
       lane.execute(() -> {
         long end = System.nanoTime() + SerialLane.SLOW_TASK_NANOS + 5_000_000;

@@ -177,7 +177,7 @@ final class UndertowBodyReader implements ChannelListener<StreamSourceChannel> {
       next.setAccessible(true);
       return next;
     } catch (ReflectiveOperationException | RuntimeException e) {
-      java.util.logging.Logger.getLogger(UndertowBodyReader.class.getName()).warning(
+      System.getLogger(UndertowBodyReader.class.getName()).log(System.Logger.Level.WARNING,
           "cannot lift Undertow's limit on chunked bodies (" + e + "): a chunked POST over MAX_ENTITY_SIZE"
               + " will have its connection closed without a 413");
       return null;

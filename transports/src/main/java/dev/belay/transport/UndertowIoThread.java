@@ -4,8 +4,6 @@ import dev.belay.binding.IoThread;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.xnio.XnioIoThread;
 
 /**
@@ -15,7 +13,7 @@ import org.xnio.XnioIoThread;
  * the thread that owns its connection.
  */
 final class UndertowIoThread implements IoThread {
-  private static final Logger LOG = Logger.getLogger(UndertowIoThread.class.getName());
+  private static final System.Logger LOG = System.getLogger(UndertowIoThread.class.getName());
   /** At most this many tasks per batch, so the thread gets back to its network events in between. */
   private static final int BATCH = 4096;
   /** One per I/O thread, created on that thread; dies with it. */
@@ -73,7 +71,7 @@ final class UndertowIoThread implements IoThread {
       try {
         task.run();
       } catch (Throwable t) {
-        LOG.log(Level.WARNING, "task failed on an I/O thread", t);
+        LOG.log(System.Logger.Level.WARNING, "task failed on an I/O thread", t);
       }
     }
     if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) schedule();

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Keeps the session of every live socket of one namespace of this node in Redis, in the key and
@@ -43,7 +41,7 @@ import java.util.logging.Logger;
  * threads) and only issue asynchronous commands.
  */
 final class LiveSessions {
-  private static final Logger LOG = Logger.getLogger(LiveSessions.class.getName());
+  private static final System.Logger LOG = System.getLogger(LiveSessions.class.getName());
   /** How long room changes are gathered before a socket's record is written. */
   static final Duration COALESCE = Duration.ofMillis(50);
   /** Records rewritten per round trip by the refresh. */
@@ -122,7 +120,7 @@ final class LiveSessions {
       if (entry.written == null) return;
       connection.async().eval(DELETE_IF_OURS, ScriptOutputType.INTEGER, new String[] {entry.key}, entry.written)
           .exceptionally(error -> {
-            LOG.log(Level.FINE, "cannot delete the live session of " + socketId, error);
+            LOG.log(System.Logger.Level.DEBUG, "cannot delete the live session of " + socketId, error);
             return null;
           });
     }
@@ -138,7 +136,7 @@ final class LiveSessions {
     CompletableFuture<Void> sent = writeNow(entry);
     if (sent != null) {
       sent.exceptionally(error -> {
-        LOG.log(Level.FINE, "cannot write the live session of " + entry.socketId, error);
+        LOG.log(System.Logger.Level.DEBUG, "cannot write the live session of " + entry.socketId, error);
         return null;
       });
     }
@@ -170,7 +168,7 @@ final class LiveSessions {
         value = RedisSessionStore.encode(new RedisSessionStore.StoredSession(session.sid(), session.pid(),
             session.rooms(), session.data(), List.of())).getBytes(StandardCharsets.US_ASCII);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "the data of socket " + entry.socketId + " cannot be kept in Redis", e);
+        LOG.log(System.Logger.Level.WARNING, "the data of socket " + entry.socketId + " cannot be kept in Redis", e);
         entry.dirty = false;
         return null;
       }
@@ -201,7 +199,7 @@ final class LiveSessions {
       return;
     }
     refreshBatch(List.copyOf(entries.values()).iterator()).whenComplete((ignored, error) -> {
-      if (error != null) LOG.log(Level.FINE, "refreshing live sessions failed", error);
+      if (error != null) LOG.log(System.Logger.Level.DEBUG, "refreshing live sessions failed", error);
       scheduleRefresh();
     });
   }

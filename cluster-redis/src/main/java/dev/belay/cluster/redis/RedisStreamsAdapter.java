@@ -19,8 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A cluster adapter on Redis Streams, wire-compatible with Node's
@@ -49,7 +47,7 @@ import java.util.logging.Logger;
  * namespace's scheduler and its results on Lettuce's threads. Nothing here blocks.
  */
 public final class RedisStreamsAdapter extends ClusterAdapter {
-  private static final Logger LOG = Logger.getLogger(RedisStreamsAdapter.class.getName());
+  private static final System.Logger LOG = System.getLogger(RedisStreamsAdapter.class.getName());
   /** How often the live nodes are read from Redis. */
   static final Duration DISCOVERY_INTERVAL = Duration.ofSeconds(1);
 
@@ -105,7 +103,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
         .thenCombine(transport.reading(), (a, b) -> null)
         .whenComplete((ignored, error) -> {
           if (error != null) {
-            LOG.log(Level.WARNING, "cannot subscribe namespace " + namespace().name() + " on Redis yet", error);
+            LOG.log(System.Logger.Level.WARNING, "cannot subscribe namespace " + namespace().name() + " on Redis yet", error);
           }
           if (closed) return;
           super.init();
@@ -137,7 +135,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
         if (message != null) onMessage(message, offset);
       }
     } catch (ClusterWireException e) {
-      LOG.fine("dropped cluster message of type " + wire.type() + " from " + wire.uid() + ": " + e.getMessage());
+      LOG.log(System.Logger.Level.DEBUG, () -> "dropped cluster message of type " + wire.type() + " from " + wire.uid() + ": " + e.getMessage());
     }
   }
 
@@ -222,11 +220,11 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     try {
       sessions.persist(new RedisSessionStore.StoredSession(session.sid(), session.pid(), session.rooms(), session.data(),
           List.of()), recovery.maxDisconnectionDuration()).exceptionally(error -> {
-            LOG.log(Level.WARNING, "cannot store session " + session.sid() + " in Redis", error);
+            LOG.log(System.Logger.Level.WARNING, "cannot store session " + session.sid() + " in Redis", error);
             return null;
           });
     } catch (RuntimeException e) { // data that MessagePack cannot carry: the session cannot be kept
-      LOG.log(Level.WARNING, "cannot store session " + session.sid() + " in Redis", e);
+      LOG.log(System.Logger.Level.WARNING, "cannot store session " + session.sid() + " in Redis", e);
     }
   }
 

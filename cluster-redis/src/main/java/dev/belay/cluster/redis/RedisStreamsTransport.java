@@ -27,8 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Moves cluster messages between the nodes of a cluster through Redis, as the Node Redis Streams
@@ -52,7 +50,7 @@ import java.util.logging.Logger;
  * reconnects the connections and their subscriptions.
  */
 public final class RedisStreamsTransport implements AutoCloseable {
-  private static final Logger LOG = Logger.getLogger(RedisStreamsTransport.class.getName());
+  private static final System.Logger LOG = System.getLogger(RedisStreamsTransport.class.getName());
   private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
   /**
@@ -180,7 +178,7 @@ public final class RedisStreamsTransport implements AutoCloseable {
     if (pendingPublishes.incrementAndGet() <= options.maxPendingPublishes()) return true;
     pendingPublishes.decrementAndGet();
     if (refusing.compareAndSet(false, true)) {
-      LOG.log(Level.WARNING, options.maxPendingPublishes() + " cluster messages are waiting for Redis: "
+      LOG.log(System.Logger.Level.WARNING, options.maxPendingPublishes() + " cluster messages are waiting for Redis: "
           + "further ones are dropped until Redis answers again");
     }
     return false;
@@ -268,7 +266,7 @@ public final class RedisStreamsTransport implements AutoCloseable {
         List<StreamMessage<String, byte[]>> entries =
             reader.sync().xread(args, XReadArgs.StreamOffset.from(options.streamName(), lastId));
         if (failing) {
-          LOG.info("Redis is reachable again; reading the stream " + options.streamName() + " after " + lastId);
+          LOG.log(System.Logger.Level.INFO, "Redis is reachable again; reading the stream " + options.streamName() + " after " + lastId);
           failing = false;
         }
         for (StreamMessage<String, byte[]> entry : entries) {
@@ -278,7 +276,7 @@ public final class RedisStreamsTransport implements AutoCloseable {
       } catch (RuntimeException e) {
         if (!running) break;
         if (!failing) {
-          LOG.log(Level.WARNING, "cannot read the Redis stream " + options.streamName() + " (" + e.getMessage()
+          LOG.log(System.Logger.Level.WARNING, "cannot read the Redis stream " + options.streamName() + " (" + e.getMessage()
               + "); local clients are still served, retrying every " + options.retryDelay().toMillis() + " ms");
           failing = true;
         }
@@ -297,7 +295,7 @@ public final class RedisStreamsTransport implements AutoCloseable {
     try {
       message = ClusterWire.fromStreamFields(fields);
     } catch (ClusterWireException e) {
-      LOG.fine("dropped stream entry " + entry.getId() + ": " + e.getMessage());
+      LOG.log(System.Logger.Level.DEBUG, "dropped stream entry " + entry.getId() + ": " + e.getMessage());
       return;
     }
     call(registration, message, entry.getId());
@@ -321,7 +319,7 @@ public final class RedisStreamsTransport implements AutoCloseable {
     try {
       message = ClusterWire.fromPubSub(payload);
     } catch (ClusterWireException e) {
-      LOG.fine("dropped Pub/Sub message: " + e.getMessage());
+      LOG.log(System.Logger.Level.DEBUG, "dropped Pub/Sub message: " + e.getMessage());
       return;
     }
     Registration registration = namespaces.get(message.nsp());
@@ -333,7 +331,7 @@ public final class RedisStreamsTransport implements AutoCloseable {
     try {
       registration.listener().onMessage(message, offset);
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "cluster message of type " + message.type() + " failed", e);
+      LOG.log(System.Logger.Level.WARNING, "cluster message of type " + message.type() + " failed", e);
     }
   }
 
