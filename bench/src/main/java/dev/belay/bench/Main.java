@@ -20,6 +20,8 @@ public final class Main {
       case "floor-server" -> FloorServer.main(host(rest), port(rest));
       case "load" -> Load.main(rest);
       case "compression" -> CompressionBench.main(rest);
+      case "tls" -> TlsBench.main(rest);
+      case "tls-server" -> TlsBench.serve(rest);
       case "report" -> Report.main(rest);
       case "cluster-report" -> ClusterReport.main(rest);
       case "jmh" -> org.openjdk.jmh.Main.main(rest);
@@ -43,6 +45,10 @@ public final class Main {
           netty-server  --port N [--host H]   netty-socketio with the bench contract
           floor-server  --port N [--host H]   raw Undertow WebSocket floor
           load          --port N --scenarios echo-ack:ws,... [see bench/README.md]
+          tls           [--modes ws,wss,sse-h1,sse-h1-tls,sse-h2] [--clients 50]
+                        [--inflight 1,10] [--rounds 3]  echo over ws vs wss, SSE over HTTP/1.1
+                                              vs HTTP/2 (bench/results/*-tls-h2.md)
+          tls-server    --port N [--tls]       the engine echo that tls drives
           report        --in DIR --out FILE.md
           cluster-report --in DIR --out FILE.md  the cross-node fan-out (bench/run-cluster.sh)
           jmh           [JMH options]          codec microbenchmarks
@@ -103,7 +109,7 @@ public final class Main {
     return opt(args, "--host", "127.0.0.1");
   }
 
-  private static String opt(String[] args, String name, String dflt) {
+  static String opt(String[] args, String name, String dflt) {
     for (int i = 0; i + 1 < args.length; i++) {
       if (args[i].equals(name)) {
         return args[i + 1];

@@ -1,5 +1,6 @@
 package dev.belay.examples;
 
+import dev.belay.binding.SelfSignedCertificate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,6 +1,5 @@
-package dev.belay.examples;
+package dev.belay.binding;
 
-import dev.belay.binding.Tls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,7 +21,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A self-signed certificate made at start for the examples' {@code --tls}: an EC P-256 key and a
+ * A self-signed certificate made at start, for development, tests and benchmarks (the examples'
+ * {@code --tls}): never for production, where a certificate comes from a CA. An EC P-256 key and a
  * certificate for {@code localhost}, {@code 127.0.0.1}, {@code ::1} and the host given, valid 30
  * days. It is made by the JDK's own {@code keytool} (run as a process: the JDK has no public API
  * to sign a certificate, and this spares a dependency), in a temp folder deleted at exit, apart
