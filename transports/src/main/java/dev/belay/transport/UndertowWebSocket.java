@@ -12,8 +12,9 @@ import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Function;
 import org.xnio.IoUtils;
 import org.xnio.Pooled;
@@ -65,9 +66,14 @@ final class UndertowWebSocket implements WebSocketConnection {
   public void close(int code, String reason) {
     if (!channel.isOpen() || channel.isCloseFrameSent()) return;
     WebSockets.sendClose(code, reason, channel, null);
-    channel.getIoThread().executeAfter(() -> {
-      if (channel.isOpen()) IoUtils.safeClose(channel);
-    }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    try {
+      channel.getIoThread().executeAfter(() -> {
+        if (channel.isOpen()) IoUtils.safeClose(channel);
+      }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // The server is stopping and its I/O thread takes no more timers: cut the connection now.
+      IoUtils.safeClose(channel);
+    }
   }
 
   /** How long a closed WebSocket may take to deliver what was queued and finish the close handshake. */
