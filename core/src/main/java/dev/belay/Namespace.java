@@ -1,10 +1,13 @@
 package dev.belay;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.belay.adapter.Adapter;
 import dev.belay.adapter.LocalNamespace;
 import dev.belay.adapter.LocalSocket;
 import dev.belay.adapter.SocketDetails;
 import dev.belay.engine.EngineScheduler;
+import dev.belay.engine.SessionOwners;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,10 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -400,6 +401,11 @@ public final class Namespace {
 
   /** What the adapter sees. */
   private final class LocalView implements LocalNamespace {
+    @Override
+    public void sessionOwners(SessionOwners owners) {
+      server.engine().sessionOwners(owners);
+    }
+
     @Override
     public String name() {
       return name;

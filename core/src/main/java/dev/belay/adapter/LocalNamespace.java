@@ -3,6 +3,7 @@ package dev.belay.adapter;
 import dev.belay.ConnectionStateRecovery;
 import dev.belay.RemoteSocket;
 import dev.belay.engine.EngineScheduler;
+import dev.belay.engine.SessionOwners;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -50,6 +51,12 @@ public interface LocalNamespace {
    * join, leave and disconnect sent through this namespace's adapter to its owner node.
    */
   RemoteSocket remoteSocket(SocketDetails details);
+
+  /**
+   * Makes the server serve the sessions of other nodes through {@code owners} (see
+   * {@link dev.belay.engine.EngineServer#sessionOwners}); a cluster adapter calls it once, at creation.
+   */
+  default void sessionOwners(SessionOwners owners) {}
 
   /** A broadcast was written to {@code recipients} local sockets (for metrics); must be quick. */
   default void broadcastWritten(int recipients) {}

@@ -38,6 +38,8 @@ public final class EngineServer implements AutoCloseable {
   private final Executor executor;
   /** Tag of the sids minted here; set once before serving, read on I/O threads: volatile. */
   private volatile String nodeTag;
+  /** The other nodes' sessions, or null when not serving a cluster without sticky sessions; set once, read on I/O threads. */
+  private volatile SessionOwners sessionOwners;
 
   /** Sessions by sid, including closing ones that linger for a last poll. Thread-safe. */
   private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
@@ -477,6 +479,21 @@ public final class EngineServer implements AutoCloseable {
   /** The tag this server's sids carry, or null. */
   public String nodeTag() {
     return nodeTag;
+  }
+
+  /**
+   * Serves the sessions of other nodes too: sids minted here carry {@code owners.localTag()}, and
+   * the HTTP binding hands a request for another node's session to that node's address. Set once,
+   * before serving (a cluster adapter does it).
+   */
+  public void sessionOwners(SessionOwners owners) {
+    this.nodeTag = owners.localTag();
+    this.sessionOwners = owners;
+  }
+
+  /** Where other nodes' sessions live, or null when this server serves only its own. */
+  public SessionOwners sessionOwners() {
+    return sessionOwners;
   }
 
 }

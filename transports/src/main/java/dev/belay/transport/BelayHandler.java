@@ -2,10 +2,14 @@ package dev.belay.transport;
 
 import dev.belay.Server;
 import dev.belay.engine.EngineServer;
+import dev.belay.engine.SessionOwners;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import io.undertow.util.SameThreadExecutor;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The Undertow handler that serves a Belay server at its path (default {@code /socket.io/}), and
@@ -37,6 +41,10 @@ public final class BelayHandler implements HttpHandler {
   private final int compressionThreshold;
   /** permessage-deflate threshold, or -1 when off; immutable. */
   private final int deflateThreshold;
+  /** Hands other nodes' sessions to them when the engine has {@link EngineServer#sessionOwners}; immutable. */
+  private final ForwardingHandler forwarding;
+  /** Whether the engine's session owners were told where this node was reached; any I/O thread (a race only repeats the call). */
+  private volatile boolean reachedToldOnce;
 
   /** Serves a Socket.IO server; everything else goes to {@code next}. */
   public BelayHandler(Server server, HttpHandler next) {
@@ -57,6 +65,7 @@ public final class BelayHandler implements HttpHandler {
     this.bodyReadTimeoutMillis = engine.options().bodyReadTimeout().toMillis();
     this.compressionThreshold = engine.options().httpCompression() ? engine.options().httpCompressionThreshold() : -1;
     this.deflateThreshold = engine.options().perMessageDeflate() ? engine.options().perMessageDeflateThreshold() : -1;
+    this.forwarding = new ForwardingHandler(engine, this::serve, new CurrentOwners(engine));
   }
 
   @Override
@@ -66,10 +75,49 @@ public final class BelayHandler implements HttpHandler {
       next.handleRequest(exchange);
       return;
     }
+    SessionOwners owners = engine.sessionOwners();
+    if (owners != null) {
+      if (!reachedToldOnce) tellReached(owners, exchange);
+      forwarding.handleRequest(exchange);
+      return;
+    }
+    serve(exchange);
+  }
+
+  private void tellReached(SessionOwners owners, HttpServerExchange exchange) {
+    InetSocketAddress at = exchange.getConnection().getLocalAddress(InetSocketAddress.class);
+    if (at == null || at.getAddress() == null) return;
+    reachedToldOnce = true;
+    String host = at.getAddress().getHostAddress();
+    owners.reachedAt((host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + at.getPort());
+  }
+
+  /** Serves a request of this node's path here. */
+  private void serve(HttpServerExchange exchange) {
     // Dispatched (on this same I/O thread, right after we return) so that Undertow does not end
     // the exchange when this method returns: a poll may be answered later, from another thread.
     UndertowExchange wrapped = new UndertowExchange(exchange, engine.options().maxPayload(), bodyReadTimeoutMillis,
         compressionThreshold, deflateThreshold);
     exchange.dispatch(SameThreadExecutor.INSTANCE, () -> engine.handle(wrapped));
+  }
+
+  /** The engine's session owners as they are now (installed by a cluster adapter after this handler may exist). */
+  private record CurrentOwners(EngineServer engine) implements SessionOwners {
+    @Override
+    public String localTag() {
+      return engine.nodeTag();
+    }
+
+    @Override
+    public String addressOf(String tag) {
+      SessionOwners owners = engine.sessionOwners();
+      return owners == null ? null : owners.addressOf(tag);
+    }
+
+    @Override
+    public CompletionStage<String> lookup(String tag) {
+      SessionOwners owners = engine.sessionOwners();
+      return owners == null ? CompletableFuture.completedFuture(null) : owners.lookup(tag);
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.belay.transport;
 
 import dev.belay.engine.EngineServer;
 import dev.belay.engine.SessionIds;
+import dev.belay.engine.SessionOwners;
 import io.undertow.client.UndertowClient;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -9,10 +10,12 @@ import io.undertow.server.handlers.ResponseCodeHandler;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyHandler;
 import io.undertow.util.HttpString;
+import io.undertow.util.SameThreadExecutor;
 import java.net.URI;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -41,7 +44,7 @@ public final class ForwardingHandler implements HttpHandler {
 
   private final EngineServer engine;
   private final HttpHandler local;
-  private final Function<String, String> ownerAddress;
+  private final SessionOwners owners;
   private final String path;
   private final String pathWithoutSlash;
   /** One proxy (with its connection pool) per owner address; thread-safe map, grows with peers. */
@@ -52,26 +55,79 @@ public final class ForwardingHandler implements HttpHandler {
    * {@code host:port} (null: unknown or dead) and is called on I/O threads, so it must not block.
    */
   public ForwardingHandler(EngineServer engine, HttpHandler local, Function<String, String> ownerAddress) {
+    this(engine, local, fixed(engine, Objects.requireNonNull(ownerAddress, "ownerAddress")));
+  }
+
+  /**
+   * Forwards requests for other nodes' sessions to the addresses {@code owners} knows; when it
+   * knows none for a tag, asks {@link SessionOwners#lookup} (the request waits without holding a
+   * thread) and serves the request here if that finds none either.
+   */
+  public ForwardingHandler(EngineServer engine, HttpHandler local, SessionOwners owners) {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.local = Objects.requireNonNull(local, "local");
-    this.ownerAddress = Objects.requireNonNull(ownerAddress, "ownerAddress");
+    this.owners = Objects.requireNonNull(owners, "owners");
     this.path = engine.options().path();
     this.pathWithoutSlash = path.substring(0, path.length() - 1);
   }
 
+  private static SessionOwners fixed(EngineServer engine, Function<String, String> ownerAddress) {
+    return new SessionOwners() {
+      @Override
+      public String localTag() {
+        return engine.nodeTag();
+      }
+
+      @Override
+      public String addressOf(String tag) {
+        return ownerAddress.apply(tag);
+      }
+    };
+  }
+
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
-    String address = ownerOf(exchange);
-    if (address == null) {
+    String tag = foreignTag(exchange);
+    if (tag == null) {
       local.handleRequest(exchange);
       return;
     }
+    String address = owners.addressOf(tag);
+    if (address != null && !address.isEmpty()) {
+      forward(exchange, address);
+      return;
+    }
+    CompletableFuture<String> lookup;
+    try {
+      lookup = owners.lookup(tag).toCompletableFuture();
+    } catch (RuntimeException e) {
+      lookup = CompletableFuture.failedFuture(e);
+    }
+    if (lookup.isDone()) {
+      routeAfterLookup(exchange, lookup.isCompletedExceptionally() ? null : lookup.getNow(null));
+      return;
+    }
+    // Undertow must not end the exchange when this returns; it resumes on its I/O thread.
+    CompletableFuture<String> pending = lookup;
+    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> pending.whenComplete((found, error) ->
+        exchange.dispatch(exchange.getIoThread(), e -> routeAfterLookup(e, error == null ? found : null))));
+  }
+
+  private void routeAfterLookup(HttpServerExchange exchange, String address) throws Exception {
+    if (address == null || address.isEmpty()) {
+      local.handleRequest(exchange); // no live owner: the usual "unknown session" answer
+    } else {
+      forward(exchange, address);
+    }
+  }
+
+  private void forward(HttpServerExchange exchange, String address) throws Exception {
     exchange.getRequestHeaders().put(FORWARDED, "1");
     proxies.computeIfAbsent(address, ForwardingHandler::proxyTo).handleRequest(exchange);
   }
 
-  /** The address to forward to, or null to serve here. Never throws on bad input. */
-  private String ownerOf(HttpServerExchange exchange) {
+  /** The tag of another node whose session this request is for, or null to serve here. Never throws on bad input. */
+  private String foreignTag(HttpServerExchange exchange) {
     String requestPath = exchange.getRequestPath();
     if (!requestPath.equals(path) && !requestPath.equals(pathWithoutSlash)) return null;
     if (exchange.getRequestHeaders().contains(FORWARDED)) return null;
@@ -79,8 +135,7 @@ public final class ForwardingHandler implements HttpHandler {
     String sid = sids == null ? null : sids.peekFirst();
     String tag = SessionIds.tagOf(sid);
     if (tag == null || tag.equals(engine.nodeTag()) || engine.socket(sid) != null) return null;
-    String address = ownerAddress.apply(tag);
-    return address == null || address.isEmpty() ? null : address;
+    return tag;
   }
 
   private static HttpHandler proxyTo(String address) {

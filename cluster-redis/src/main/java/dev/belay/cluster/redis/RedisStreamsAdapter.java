@@ -13,6 +13,7 @@ import dev.belay.adapter.RestoreResult;
 import dev.belay.adapter.Session;
 import dev.belay.adapter.SessionToPersist;
 import dev.belay.engine.Cancellable;
+import dev.belay.engine.EngineScheduler;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.HashSet;
@@ -67,6 +68,8 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     super(namespace, options);
     this.shared = shared;
     this.transport = shared.acquire();
+    RedisNodeDirectory directory = shared.directory(namespace.scheduler());
+    if (directory != null) namespace.sessionOwners(directory);
     this.sessions = RedisSessionStore.on(transport);
     ConnectionStateRecovery recovery = namespace.recovery();
     this.live = recovery == null ? null
@@ -263,6 +266,8 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     private RedisStreamsTransport transport;
     /** Adapters using it; guarded by this. */
     private int users;
+    /** The nodes' addresses when forwarding, made with the transport; guarded by this. */
+    private RedisNodeDirectory directory;
 
     SharedTransport(RedisClient client, RedisStreamsOptions options) {
       this.client = client;
@@ -275,11 +280,23 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
       return transport;
     }
 
+    /** The node directory (forwarding on), made once with the transport; null when forwarding is off. */
+    synchronized RedisNodeDirectory directory(EngineScheduler scheduler) {
+      if (!options.forwarding() || transport == null) return null;
+      if (directory == null) directory = new RedisNodeDirectory(transport.commands(), scheduler, options);
+      return directory;
+    }
+
     synchronized void release() {
-      if (--users == 0 && transport != null) {
-        transport.close();
-        transport = null;
+      if (--users > 0 || transport == null) return;
+      RedisStreamsTransport closing = transport;
+      transport = null;
+      CompletableFuture<Void> gone = CompletableFuture.completedFuture(null);
+      if (directory != null) {
+        gone = directory.close();
+        directory = null;
       }
+      gone.whenComplete((ignored, error) -> closing.close());
     }
   }
 }

@@ -24,10 +24,16 @@ import java.util.Objects;
  * @param maxPendingPublishes how many messages a node lets wait for Redis at most (10,000): while
  *     Redis is unreachable they are queued and sent on reconnection; beyond this bound a publish
  *     fails at once (logged once per outage) instead of growing the heap
+ * @param forwarding whether this node serves any request of any session of the cluster, so the
+ *     load balancer needs no sticky sessions (false): a request for another node's session is
+ *     handed to that node, found through Redis ({@code <streamName>:belay-nodes})
+ * @param internalAddress the {@code host:port} the other nodes reach this node at, when
+ *     forwarding (null: the local address the first request reached it at, for example
+ *     {@code 127.0.0.1:3001}); setting it turns forwarding on
  */
 public record RedisStreamsOptions(String streamName, String channelPrefix, int maxLen, int readCount,
     Duration blockTime, String sessionKeyPrefix, Duration heartbeatInterval, Duration heartbeatTimeout,
-    Duration retryDelay, int maxPendingPublishes) {
+    Duration retryDelay, int maxPendingPublishes, boolean forwarding, String internalAddress) {
   public RedisStreamsOptions {
     Objects.requireNonNull(streamName, "streamName");
     Objects.requireNonNull(channelPrefix, "channelPrefix");
@@ -40,6 +46,9 @@ public record RedisStreamsOptions(String streamName, String channelPrefix, int m
     requirePositive(heartbeatTimeout, "heartbeatTimeout");
     requirePositive(retryDelay, "retryDelay");
     if (maxPendingPublishes < 1) throw new IllegalArgumentException("maxPendingPublishes must be positive");
+    if (internalAddress != null && (internalAddress.isBlank() || internalAddress.lastIndexOf(':') <= 0)) {
+      throw new IllegalArgumentException("internalAddress must be host:port, got " + internalAddress);
+    }
   }
 
   /** The defaults, the Node adapter's. */
@@ -79,6 +88,8 @@ public record RedisStreamsOptions(String streamName, String channelPrefix, int m
     private Duration heartbeatTimeout = Duration.ofSeconds(10);
     private Duration retryDelay = Duration.ofSeconds(1);
     private int maxPendingPublishes = 10_000;
+    private boolean forwarding;
+    private String internalAddress;
 
     private Builder() {}
 
@@ -92,10 +103,15 @@ public record RedisStreamsOptions(String streamName, String channelPrefix, int m
     public Builder heartbeatTimeout(Duration value) { this.heartbeatTimeout = value; return this; }
     public Builder retryDelay(Duration value) { this.retryDelay = value; return this; }
     public Builder maxPendingPublishes(int value) { this.maxPendingPublishes = value; return this; }
+    /** No sticky sessions needed: any node serves any request of any session (see the record's Javadoc). */
+    public Builder forwarding(boolean value) { this.forwarding = value; return this; }
+    /** The {@code host:port} other nodes reach this node at; turns forwarding on. */
+    public Builder internalAddress(String value) { this.internalAddress = value; this.forwarding = true; return this; }
 
     public RedisStreamsOptions build() {
       return new RedisStreamsOptions(streamName, channelPrefix, maxLen, readCount, blockTime, sessionKeyPrefix,
-          heartbeatInterval, heartbeatTimeout, retryDelay, maxPendingPublishes);
+          heartbeatInterval, heartbeatTimeout, retryDelay, maxPendingPublishes, forwarding || internalAddress != null,
+          internalAddress);
     }
   }
 }
