@@ -127,6 +127,18 @@ public final class Nginx implements AutoCloseable {
     return port;
   }
 
+  /**
+   * A file nginx wrote under its prefix, for example {@code logs/upstreams.log} from an
+   * {@code access_log logs/upstreams.log ...;} line in the test's config; empty if none yet.
+   */
+  public String file(String relative) {
+    try {
+      return Files.readString(dir.resolve(relative));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
   /** nginx's error log and stdout, for failure messages. */
   public String logs() {
     StringBuilder sb = new StringBuilder();
