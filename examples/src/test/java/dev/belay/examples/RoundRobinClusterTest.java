@@ -13,6 +13,7 @@ import dev.belay.cluster.redis.testing.RedisServer;
 import dev.belay.testing.Nginx;
 import dev.belay.testing.NodeScript;
 import dev.belay.transport.BelayHandler;
+import dev.belay.transport.ClientScriptHandler;
 import io.lettuce.core.RedisClient;
 import io.undertow.Undertow;
 import java.net.InetSocketAddress;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * balances round robin with no stickiness and no upstream keep-alive, so consecutive requests of
  * one session really land on different nodes (the recipe is examples/nginx/cluster-round-robin.conf).
  * The official socket.io-client, polling only and in its default mode (polling, then an upgrade to
- * WebSocket through whichever node the upgrade lands on), sends 1,000 acknowledged events and
+ * WebSocket through whichever node the upgrade lands on), and the bundled client on SSE only and in
+ * its default mode (under Node), each send 1,000 acknowledged events and
  * receives 1,000 broadcasts made on one node: nothing lost, duplicated or reordered, and nginx's
  * log shows each polling session's requests spread over all three nodes.
  */
@@ -45,10 +47,15 @@ class RoundRobinClusterTest {
   private static final List<Undertow> undertows = new ArrayList<>();
   private static final List<Integer> ports = new ArrayList<>();
   private static Nginx nginx;
+  /** The bundled client's ES module as the jar serves it, for Node. */
+  private static Path bundledClient;
 
   @BeforeAll
   static void start() throws Exception {
     redis = RedisServer.start();
+    bundledClient = Files.createTempFile("socket.io.esm", ".mjs");
+    bundledClient.toFile().deleteOnExit();
+    Files.write(bundledClient, ClientScriptHandler.resource("socket.io.esm.js"));
     for (int i = 0; i < 3; i++) {
       RedisClient client = RedisClient.create(redis.uri());
       Server io = new Server(ServerOptions.builder()
@@ -101,10 +108,25 @@ class RoundRobinClusterTest {
     assertTrue(nodesThatServed(result.get("sid").getAsString()).size() >= 2, "requests spread over the nodes");
   }
 
+  @Test
+  void bundledClientOnSseLosesNothing() throws Exception {
+    JsonObject result = exchange("bundled-sse");
+    assertEquals("sse", result.get("transport").getAsString());
+    // The stream is one request on one node; its POSTs go round the others.
+    assertEquals(3, nodesThatServed(result.get("sid").getAsString()).size());
+  }
+
+  @Test
+  void bundledClientInItsDefaultModeLosesNothing() throws Exception {
+    JsonObject result = exchange("bundled-default");
+    assertEquals("websocket", result.get("transport").getAsString());
+  }
+
   /** Runs one client through nginx; broadcasts 1..BROADCASTS from node 0 while it sends its events. */
   private static JsonObject exchange(String mode) throws Exception {
     try (NodeScript.Running client = NodeScript.start("roundrobin-client.mjs",
-        "http://127.0.0.1:" + nginx.port(), mode, Integer.toString(EVENTS), Integer.toString(BROADCASTS))) {
+        "http://127.0.0.1:" + nginx.port(), mode, Integer.toString(EVENTS), Integer.toString(BROADCASTS),
+        bundledClient.toString())) {
       JsonObject ready = JsonParser.parseString(client.nextLine(Duration.ofSeconds(30))).getAsJsonObject();
       assertTrue(ready.has("ready"), ready.toString());
       Server origin = servers.get(0);
