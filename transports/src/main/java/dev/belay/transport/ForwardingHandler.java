@@ -8,6 +8,9 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
+import io.undertow.server.handlers.proxy.ProxyCallback;
+import io.undertow.server.handlers.proxy.ProxyClient;
+import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.server.handlers.proxy.ProxyHandler;
 import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
@@ -17,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -123,7 +127,7 @@ public final class ForwardingHandler implements HttpHandler {
 
   private void forward(HttpServerExchange exchange, String address) throws Exception {
     exchange.getRequestHeaders().put(FORWARDED, "1");
-    proxies.computeIfAbsent(address, ForwardingHandler::proxyTo).handleRequest(exchange);
+    proxies.computeIfAbsent(address, this::proxyTo).handleRequest(exchange);
   }
 
   /** The tag of another node whose session this request is for, or null to serve here. Never throws on bad input. */
@@ -138,17 +142,66 @@ public final class ForwardingHandler implements HttpHandler {
     return tag;
   }
 
-  private static HttpHandler proxyTo(String address) {
+  /**
+   * A proxy to one owner. When the owner cannot be reached (it died and the directory does not
+   * know yet), the request is served here instead of answered 503 by the proxy: this node does
+   * not hold the session, so the client gets the usual "unknown session" answer at once and
+   * starts over (recovering its session through any node when recovery is on).
+   */
+  private HttpHandler proxyTo(String address) {
     LoadBalancingProxyClient client = new LoadBalancingProxyClient(UndertowClient.getInstance())
         .setConnectionsPerThread(32)
         .setProblemServerRetry(1)
         .addHost(URI.create("http://" + address));
     return ProxyHandler.builder()
-        .setProxyClient(client)
+        .setProxyClient(new OwnerUnreachableHereClient(client, local))
         .setReuseXForwarded(true)
         .setRewriteHostHeader(false)
         .setMaxRequestTime(-1)
         .setNext(ResponseCodeHandler.HANDLE_404)
         .build();
+  }
+
+  /** The owner's proxy client, serving a request locally when no connection to the owner can be had. */
+  private record OwnerUnreachableHereClient(ProxyClient owner, HttpHandler local) implements ProxyClient {
+    @Override
+    public ProxyTarget findTarget(HttpServerExchange exchange) {
+      return owner.findTarget(exchange);
+    }
+
+    @Override
+    public void getConnection(ProxyTarget target, HttpServerExchange exchange, ProxyCallback<ProxyConnection> callback,
+        long timeout, TimeUnit timeUnit) {
+      owner.getConnection(target, exchange, new ProxyCallback<>() {
+        @Override
+        public void completed(HttpServerExchange ex, ProxyConnection connection) {
+          callback.completed(ex, connection);
+        }
+
+        @Override
+        public void failed(HttpServerExchange ex) {
+          serveHere(ex);
+        }
+
+        @Override
+        public void couldNotResolveBackend(HttpServerExchange ex) {
+          serveHere(ex);
+        }
+
+        @Override
+        public void queuedRequestFailed(HttpServerExchange ex) {
+          callback.queuedRequestFailed(ex);
+        }
+      }, timeout, timeUnit);
+    }
+
+    private void serveHere(HttpServerExchange exchange) {
+      try {
+        local.handleRequest(exchange);
+      } catch (Exception e) {
+        exchange.setStatusCode(503);
+        exchange.endExchange();
+      }
+    }
   }
 }

@@ -180,6 +180,20 @@ class ForwardingTest {
   }
 
   @Test
+  void anOwnerThatStoppedAnswersIsUnknownSessionAtOnceNotAProxyError() throws Exception {
+    String sid = handshake(nodes.get(0), "polling");
+    nodes.get(0).undertow().stop(); // killed: its address is still listed, nothing answers there
+    for (Node other : List.of(nodes.get(1), nodes.get(2), nodes.get(1))) {
+      HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(other.base() + "polling&sid=" + sid)));
+      assertEquals(400, r.statusCode(), r.body());
+      assertTrue(r.body().contains("\"code\":1"), r.body());
+      HttpResponse<String> post = send(HttpRequest.newBuilder(URI.create(other.base() + "polling&sid=" + sid))
+          .POST(HttpRequest.BodyPublishers.ofString("4hello")));
+      assertEquals(400, post.statusCode(), post.body());
+    }
+  }
+
+  @Test
   void aForwardedRequestIsNeverForwardedAgain() throws Exception {
     String sid = handshake(nodes.get(0), "polling");
     HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(nodes.get(1).base() + "polling&sid=" + sid))
