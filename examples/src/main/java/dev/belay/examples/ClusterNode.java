@@ -25,8 +25,11 @@ import java.util.Map;
  * {@code ask-all {room}} acks the answers of the room's clients to {@code question}.
  *
  * <pre>{@code
- * java -jar belay-examples.jar cluster-node --port 3001 --redis redis://127.0.0.1:6379
+ * java -jar belay-examples.jar cluster-node --port 3001 --redis redis://127.0.0.1:6379 [--forwarding]
  * }</pre>
+ *
+ * <p>{@code --forwarding}: no sticky sessions needed, any node serves any request (README,
+ * "Without sticky sessions").
  */
 public final class ClusterNode implements AutoCloseable {
   private final RedisClient redis;
@@ -43,10 +46,18 @@ public final class ClusterNode implements AutoCloseable {
 
   /** Starts a node on {@code host:port} (0 picks a free port) in the cluster on {@code redisUri}. */
   public static ClusterNode start(String host, int port, String redisUri) {
+    return start(host, port, redisUri, false);
+  }
+
+  /**
+   * As {@link #start(String, int, String)}; with {@code forwarding} the node serves any request of
+   * any session of the cluster (no sticky sessions needed at the balancer).
+   */
+  public static ClusterNode start(String host, int port, String redisUri, boolean forwarding) {
     RedisClient redis = RedisClient.create(redisUri);
     Server io = new Server(ServerOptions.builder()
         .engine(EngineOptions.builder().path("/socket.io/").cors(Cors.anyOrigin()).build())
-        .adapter(RedisStreamsAdapter.factory(redis, RedisStreamsOptions.defaults()))
+        .adapter(RedisStreamsAdapter.factory(redis, RedisStreamsOptions.builder().forwarding(forwarding).build()))
         .connectionStateRecovery(ConnectionStateRecovery.defaults().withMaxDisconnectionDuration(Duration.ofSeconds(30)))
         .build());
     ExampleHttp http = ExampleHttp.start(io, ChatServer.PAGES, host, port);

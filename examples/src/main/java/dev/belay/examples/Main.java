@@ -66,7 +66,8 @@ public final class Main {
     switch (args[0]) {
       case "conformance" -> conformance(host, port, hasFlag(args, "--tls"));
       case "chat" -> chat(args, host, port, stringOption(args, "--redis", null), tls(args, host), hasFlag(args, "--metrics"));
-      case "cluster-node" -> clusterNode(host, port, stringOption(args, "--redis", "redis://127.0.0.1:6379"));
+      case "cluster-node" -> clusterNode(host, port, stringOption(args, "--redis", "redis://127.0.0.1:6379"),
+          hasFlag(args, "--forwarding"));
       case "lab" -> lab(host, port, tls(args, host));
       default -> usage();
     }
@@ -111,8 +112,8 @@ public final class Main {
     return http;
   }
 
-  private static void clusterNode(String host, int port, String redisUri) {
-    ClusterNode node = ClusterNode.start(host, port, redisUri);
+  private static void clusterNode(String host, int port, String redisUri, boolean forwarding) {
+    ClusterNode node = ClusterNode.start(host, port, redisUri, forwarding);
     System.out.println("listening on " + node.port());
   }
 
@@ -217,7 +218,7 @@ public final class Main {
   }
 
   private static void usage() {
-    System.err.println("usage: java -jar belay-examples.jar <conformance|chat|lab|cluster-node> [--port N] [--host H] [--redis URI] [--tls] [--metrics] [--admin [--admin-password P]]");
+    System.err.println("usage: java -jar belay-examples.jar <conformance|chat|lab|cluster-node> [--port N] [--host H] [--redis URI] [--forwarding] [--tls] [--metrics] [--admin [--admin-password P]]");
     System.exit(2);
   }
 }

@@ -10,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -35,13 +37,14 @@ final class ChildClusterNode implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts the child and waits (up to 60 s) until it listens. */
-  static ChildClusterNode start(String redisUri) throws Exception {
+  /** Starts the child (with {@code flags}, such as {@code --forwarding}) and waits (up to 60 s) until it listens. */
+  static ChildClusterNode start(String redisUri, String... flags) throws Exception {
     int port = freePort();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "cluster-node", "--port", Integer.toString(port), "--redis", redisUri)
-        .redirectErrorStream(true).start();
+    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        Main.class.getName(), "cluster-node", "--port", Integer.toString(port), "--redis", redisUri));
+    command.addAll(List.of(flags));
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
     CompletableFuture<String> listening = new CompletableFuture<>();
     Thread pump = new Thread(() -> {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {

@@ -57,7 +57,7 @@ class DrainTest {
 
       try (NodeScript.Running script = NodeScript.start("drain-clients.mjs",
           "http://127.0.0.1:" + balancer.port(), Integer.toString(CLIENTS), "r")) {
-        Clients clients = new Clients(script);
+        DrainClients clients = new DrainClients(script, CLIENTS, STEP);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
           JsonObject connect = clients.next(i, "connect");
@@ -141,48 +141,5 @@ class DrainTest {
       answer = sender.request("nodes")[0];
     } while (!(answer instanceof JSONArray list && list.length() == 1) && Instant.now().isBefore(deadline));
     assertEquals("[\"node-" + aPort + "\"]", String.valueOf(answer));
-  }
-
-  /** The lines of drain-clients.mjs, taken in order, kept per client until asked for. */
-  private static final class Clients {
-    private final NodeScript.Running script;
-    private final List<List<JsonObject>> kept = new ArrayList<>();
-
-    Clients(NodeScript.Running script) {
-      this.script = script;
-      for (int i = 0; i < CLIENTS; i++) kept.add(new ArrayList<>());
-    }
-
-    JsonObject any() {
-      return JsonParser.parseString(script.nextLine(STEP)).getAsJsonObject();
-    }
-
-    void keep(JsonObject line) {
-      kept.get(line.get("i").getAsInt()).add(line);
-    }
-
-    /** The next {@code event} of client {@code i}; other clients' lines (and its connect_errors) are kept. */
-    JsonObject next(int i, String event) {
-      List<JsonObject> mine = kept.get(i);
-      for (int k = 0; k < mine.size(); k++) {
-        if (mine.get(k).get("event").getAsString().equals(event)) return mine.remove(k);
-      }
-      while (true) {
-        JsonObject line = any();
-        if (line.get("i").getAsInt() == i && line.get("event").getAsString().equals(event)) return line;
-        keep(line);
-      }
-    }
-
-    /** Every message client {@code i} got, in order, up to and including {@code last}. */
-    List<String> messagesUntil(int i, String last) {
-      List<String> messages = new ArrayList<>();
-      for (JsonObject line : kept.get(i)) {
-        if (line.get("event").getAsString().equals("msg")) messages.add(line.get("msg").getAsString());
-      }
-      kept.get(i).clear();
-      while (!messages.contains(last)) messages.add(next(i, "msg").get("msg").getAsString());
-      return messages;
-    }
   }
 }

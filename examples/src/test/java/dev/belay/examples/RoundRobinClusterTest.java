@@ -73,16 +73,23 @@ class RoundRobinClusterTest {
       undertows.add(undertow);
       ports.add(((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort());
     }
+    nginx = roundRobin(ports);
+  }
+
+  /**
+   * nginx running examples/nginx/cluster-round-robin.conf in front of the three nodes on
+   * {@code ports}, logging which node served each request to {@code logs/upstreams.log}.
+   */
+  static Nginx roundRobin(List<Integer> ports) throws Exception {
     int port = Nginx.freePort();
     String recipe = Files.readString(Path.of("nginx/cluster-round-robin.conf"));
-    // The recipe's http block, pointed at this test's nodes and port, with a log of which node served what.
     String http = recipe.substring(recipe.indexOf("http {") + 6, recipe.lastIndexOf('}'))
         .replace("server 127.0.0.1:3001;", "server 127.0.0.1:" + ports.get(0) + ";")
         .replace("server 127.0.0.1:3002;", "server 127.0.0.1:" + ports.get(1) + ";")
         .replace("server 127.0.0.1:3003;", "server 127.0.0.1:" + ports.get(2) + ";")
         .replace("listen 8080;", "listen 127.0.0.1:" + port + ";\n    access_log logs/upstreams.log upstreams;")
         .replace("upstream belay_nodes {", "log_format upstreams '$upstream_addr $request_uri';\n  upstream belay_nodes {");
-    nginx = Nginx.start(http, port);
+    return Nginx.start(http, port);
   }
 
   @AfterAll
