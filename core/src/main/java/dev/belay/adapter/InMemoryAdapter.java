@@ -65,6 +65,10 @@ public class InMemoryAdapter implements Adapter {
   private static final class Held {
     final List<EncodedPacket> packets = new ArrayList<>();
     final List<Boolean> volatileFlags = new ArrayList<>();
+    /** Each packet's offset, or null for one without. */
+    final List<String> offsets = new ArrayList<>();
+    /** The last offset the restore replayed: held packets up to it are not written again. */
+    String replayedUpTo;
   }
 
   public InMemoryAdapter(LocalNamespace namespace) {
@@ -210,7 +214,7 @@ public class InMemoryAdapter implements Adapter {
     boolean isVolatile = options.flags().isVolatile();
     List<LocalSocket> targets = new ArrayList<>();
     synchronized (this) {
-      collectTargets(options, wire, isVolatile, targets);
+      collectTargets(options, wire, isVolatile, null, targets);
     }
     for (LocalSocket socket : targets) socket.write(wire, isVolatile);
     namespace.broadcastWritten(targets.size());
@@ -230,19 +234,21 @@ public class InMemoryAdapter implements Adapter {
       SocketPacket sent = withOffset(packet, offset != null ? offset : newOffset());
       EncodedPacket wire = SocketEncoder.encode(sent);
       List<Object> data = eventData(sent);
-      storePacket((String) data.get(data.size() - 1), data, options);
-      collectTargets(options, wire, isVolatile, targets);
+      String issued = (String) data.get(data.size() - 1);
+      storePacket(issued, data, options);
+      collectTargets(options, wire, isVolatile, issued, targets);
       for (LocalSocket socket : targets) socket.write(wire, isVolatile);
     }
     namespace.broadcastWritten(targets.size());
   }
 
   /** The local recipients of a broadcast, holding it for sockets being restored; caller holds the lock. */
-  private void collectTargets(BroadcastOptions options, EncodedPacket wire, boolean isVolatile, List<LocalSocket> targets) {
+  private void collectTargets(BroadcastOptions options, EncodedPacket wire, boolean isVolatile, String offset,
+      List<LocalSocket> targets) {
     for (String id : select(options)) {
       Held waiting = held == null ? null : held.get(id);
       if (waiting != null) {
-        hold(id, waiting, wire, isVolatile);
+        hold(id, waiting, wire, isVolatile, offset);
         continue;
       }
       LocalSocket socket = namespace.socket(id);
@@ -393,7 +399,7 @@ public class InMemoryAdapter implements Adapter {
   }
 
   /** Adds a packet to a restored socket's held ones; caller holds the lock. */
-  private void hold(String socketId, Held waiting, EncodedPacket wire, boolean isVolatile) {
+  private void hold(String socketId, Held waiting, EncodedPacket wire, boolean isVolatile, String offset) {
     int limit = namespace.recovery() == null ? 10_000 : namespace.recovery().maxStoredPackets();
     if (waiting.packets.size() >= limit) {
       LOG.log(System.Logger.Level.DEBUG, "restored socket {0} held too many packets: dropped", socketId);
@@ -402,12 +408,49 @@ public class InMemoryAdapter implements Adapter {
     }
     waiting.packets.add(wire);
     waiting.volatileFlags.add(isVolatile);
+    waiting.offsets.add(offset);
+  }
+
+  /**
+   * Says which offset the restore of {@code socketId} replayed up to: of the packets held for it,
+   * those at or before that offset (the adapter delivered them live while the missed ones were
+   * being read) are dropped instead of written twice. For adapters that read the missed packets
+   * after {@link #startHolding}, from a log whose offsets {@link #isAfter} can order.
+   */
+  protected void replayedUpTo(String socketId, String offset) {
+    synchronized (this) {
+      Held waiting = held == null ? null : held.get(socketId);
+      if (waiting != null) waiting.replayedUpTo = offset;
+    }
+  }
+
+  /**
+   * Whether offset {@code a} comes after {@code b} in the log: Redis stream ids
+   * ({@code <ms>-<seq>}) are compared as numbers; offsets of another shape always count as after
+   * (nothing is dropped that cannot be ordered).
+   */
+  protected boolean isAfter(String a, String b) {
+    int da = a.indexOf('-');
+    int db = b.indexOf('-');
+    if (da <= 0 || db <= 0) return true;
+    try {
+      long ma = Long.parseLong(a, 0, da, 10);
+      long mb = Long.parseLong(b, 0, db, 10);
+      if (ma != mb) return ma > mb;
+      return Long.parseLong(a, da + 1, a.length(), 10) > Long.parseLong(b, db + 1, b.length(), 10);
+    } catch (NumberFormatException e) {
+      return true;
+    }
   }
 
   /** Writes the held packets of a socket that just joined; caller holds the lock. */
   private void writeHeld(String socketId, Held waiting) {
     LocalSocket socket = namespace.socket(socketId);
     if (socket == null) return;
-    for (int i = 0; i < waiting.packets.size(); i++) socket.write(waiting.packets.get(i), waiting.volatileFlags.get(i));
+    for (int i = 0; i < waiting.packets.size(); i++) {
+      String offset = waiting.offsets.get(i);
+      if (waiting.replayedUpTo != null && offset != null && !isAfter(offset, waiting.replayedUpTo)) continue;
+      socket.write(waiting.packets.get(i), waiting.volatileFlags.get(i));
+    }
   }
 }

@@ -95,6 +95,16 @@ public final class RedisSessionStore {
    * expired or was already taken.
    */
   public CompletableFuture<Optional<StoredSession>> restore(String nsp, String pid, String offset) {
+    return restore(nsp, pid, offset, found -> { });
+  }
+
+  /**
+   * As {@link #restore(String, String, String)}, calling {@code beforeReading} with the session once
+   * it is taken and before the missed broadcasts are read (so that an adapter can start holding
+   * the live ones first, and none falls between).
+   */
+  public CompletableFuture<Optional<StoredSession>> restore(String nsp, String pid, String offset,
+      java.util.function.Consumer<StoredSession> beforeReading) {
     if (offset == null || !OFFSET.matcher(offset).matches()) return CompletableFuture.completedFuture(Optional.empty());
     String key = options.sessionKeyPrefix() + pid;
     return takeKey(key).thenCombine(entryExists(offset), (stored, exists) -> {
@@ -104,9 +114,11 @@ public final class RedisSessionStore {
       } catch (ClusterWireException e) {
         return Optional.<StoredSession>empty();
       }
-    }).thenCompose(found -> found.isEmpty()
-        ? CompletableFuture.completedFuture(found)
-        : missedAfter(nsp, found.get(), offset, new ArrayList<>(), 0).thenApply(Optional::of));
+    }).thenCompose(found -> {
+      if (found.isEmpty()) return CompletableFuture.completedFuture(found);
+      beforeReading.accept(found.get());
+      return missedAfter(nsp, found.get(), offset, new ArrayList<>(), 0).thenApply(Optional::of);
+    });
   }
 
   private CompletableFuture<byte[]> takeKey(String key) {

@@ -234,10 +234,18 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
   @Override
   public CompletableFuture<RestoreResult> restoreSession(String pid, String offset) {
     if (namespace().recovery() == null) return CompletableFuture.completedFuture(RestoreResult.failed(RecoveryFailure.DISABLED));
-    return sessions.restore(namespace().name(), pid, offset).handle((found, error) -> {
+    // Live broadcasts to the socket are held from before the missed ones are read, and those the
+    // replay already holds are dropped from the held ones: none lost, none twice.
+    return sessions.restore(namespace().name(), pid, offset, s -> startHolding(s.sid(), s.rooms())).handle((found, error) -> {
       if (error != null || found.isEmpty()) return RestoreResult.failed(RecoveryFailure.UNKNOWN);
       RedisSessionStore.StoredSession s = found.get();
-      startHolding(s.sid(), s.rooms());
+      List<List<Object>> missed = s.missedPackets();
+      String last = offset;
+      if (!missed.isEmpty() && !missed.get(missed.size() - 1).isEmpty()
+          && missed.get(missed.size() - 1).get(missed.get(missed.size() - 1).size() - 1) instanceof String o) {
+        last = o;
+      }
+      replayedUpTo(s.sid(), last);
       @SuppressWarnings("unchecked")
       java.util.Map<String, Object> data = s.data() instanceof java.util.Map<?, ?> m
           ? (java.util.Map<String, Object>) m : java.util.Map.of();
