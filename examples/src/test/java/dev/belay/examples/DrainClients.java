@@ -32,6 +32,12 @@ final class DrainClients {
     return JsonParser.parseString(script.nextLine(step)).getAsJsonObject();
   }
 
+  /** The next line if the script prints one within {@code timeout}, else null. */
+  JsonObject poll(Duration timeout) {
+    String line = script.pollLine(timeout);
+    return line == null ? null : JsonParser.parseString(line).getAsJsonObject();
+  }
+
   void keep(JsonObject line) {
     kept.get(line.get("i").getAsInt()).add(line);
   }

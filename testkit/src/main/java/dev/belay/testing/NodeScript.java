@@ -130,6 +130,16 @@ public final class NodeScript {
       }
     }
 
+    /** The next line the script printed within {@code timeout}, or null when none came (no failure). */
+    public String pollLine(Duration timeout) {
+      try {
+        return lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+
     /** Writes {@code line} and a newline to the script's stdin. */
     public void send(String line) {
       try {
