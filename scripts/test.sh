@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Belay test: unit, integration, interop with the official clients (Node), browser
-# tests (headless Chromium), proxy tests (nginx) and cluster tests (redis-server, which the tests
+# tests (headless Chromium), proxy tests (nginx, HAProxy) and cluster tests (redis-server, which the tests
 # start themselves on a free port). Installs the system packages the tests need
 # when run as root; otherwise says exactly what to install.
 set -euo pipefail
@@ -15,6 +15,7 @@ have npm || missing+=(npm)
 have chromium || missing+=(chromium)
 have chromedriver || missing+=(chromium-driver)
 have nginx || missing+=(nginx)
+have haproxy || missing+=(haproxy)
 have redis-server || missing+=(redis-server)
 have curl || missing+=(curl)
 

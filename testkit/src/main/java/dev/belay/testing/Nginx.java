@@ -1,19 +1,11 @@
 package dev.belay.testing;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
-import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -41,18 +33,12 @@ public final class Nginx implements AutoCloseable {
 
   /** A free TCP port on 127.0.0.1 (free when asked; nginx binds it right after). */
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    return ChildProxy.freePort();
   }
 
   /** Runs nginx with {@code httpContent} (directives for the http block) listening on {@code port}. */
   public static Nginx start(String httpContent, int port) {
-    String binary = findBinary();
+    String binary = ChildProxy.findBinary("nginx", "nginx");
     try {
       Path dir = Files.createTempDirectory("belay-nginx-");
       for (String sub : List.of("logs", "tmp/client_body", "tmp/proxy", "tmp/fastcgi", "tmp/uwsgi", "tmp/scgi")) {
@@ -80,47 +66,11 @@ public final class Nginx implements AutoCloseable {
       Process process = new ProcessBuilder(binary, "-p", d + "/", "-c", d + "/nginx.conf", "-g", "daemon off;")
           .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
       Nginx nginx = new Nginx(dir, process, port);
-      nginx.awaitListening();
+      ChildProxy.awaitListening("nginx", process, port, nginx::logs);
       return nginx;
     } catch (IOException e) {
       throw new AssertionError("cannot start nginx: " + e.getMessage(), e);
     }
-  }
-
-  private static String findBinary() {
-    for (String candidate : List.of("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")) {
-      if (new File(candidate).canExecute()) return candidate;
-    }
-    String path = System.getenv("PATH");
-    if (path != null) {
-      for (String p : path.split(File.pathSeparator)) {
-        File f = new File(p, "nginx");
-        if (f.canExecute()) return f.getPath();
-      }
-    }
-    String ci = "true".equalsIgnoreCase(System.getenv("CI")) ? " (CI=true: the build must install it)" : "";
-    fail("nginx is required by the proxy tests and is not installed" + ci
-        + ". Install it: apt-get install -y nginx (Debian/Ubuntu), or put nginx on PATH.");
-    return null;
-  }
-
-  /** Waits (up to 10 s) until nginx accepts connections, failing with its log if it exits. */
-  private void awaitListening() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) fail("nginx exited with " + process.exitValue() + ":\n" + logs());
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException notYet) {
-        try {
-          process.waitFor(50, TimeUnit.MILLISECONDS); // returns early if nginx exits
-        } catch (InterruptedException e) {
-          throw new AssertionError(e);
-        }
-      }
-    }
-    fail("nginx did not listen on " + port + " within 10 s:\n" + logs());
   }
 
   public int port() {
@@ -132,11 +82,7 @@ public final class Nginx implements AutoCloseable {
    * {@code access_log logs/upstreams.log ...;} line in the test's config; empty if none yet.
    */
   public String file(String relative) {
-    try {
-      return Files.readString(dir.resolve(relative));
-    } catch (IOException e) {
-      return "";
-    }
+    return ChildProxy.read(dir, relative);
   }
 
   /** nginx's error log and stdout, for failure messages. */
@@ -154,19 +100,6 @@ public final class Nginx implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy(); // SIGTERM: nginx's fast shutdown
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a temp folder left behind is harmless
-    }
+    ChildProxy.stop(process, dir); // SIGTERM: nginx's fast shutdown
   }
 }
