@@ -61,6 +61,8 @@ public final class EngineServer implements AutoCloseable {
   private volatile CompletableFuture<Void> drained;
   /** Over how many milliseconds the drain spreads its closes; written before {@link #drained}. */
   private volatile long drainSpreadMillis;
+  /** Told when a drain starts (see {@link #onDrain}); added to from any thread, read under {@code this}. */
+  private final List<Consumer<Duration>> drainListeners = new CopyOnWriteArrayList<>();
   /** One line per refused request, rate limited (a flood of bad clients stays a few lines). */
   private final RateLimitedLog refusals;
   /** One line per session closed because its client fell too far behind, rate limited. */
@@ -167,6 +169,7 @@ public final class EngineServer implements AutoCloseable {
       // Sessions registered from here on see `drained` set and close themselves (see register).
       for (EngineSession s : sessions.values()) if (s.isOpen()) open.add(s);
     }
+    for (Consumer<Duration> listener : drainListeners) listener.accept(spread);
     int n = open.size();
     // Slot i of n, at a random point within the slot: evenly spread, never two at one instant by design.
     for (int i = 0; i < n; i++) {
@@ -175,6 +178,28 @@ public final class EngineServer implements AutoCloseable {
     }
     if (openCount.get() == 0) done.complete(null);
     return done;
+  }
+
+  /**
+   * Runs {@code listener} with the drain's spread when {@link #drain} starts (at once if it has
+   * started): for what a binding holds beside sessions, such as the connections a node relays to
+   * other nodes, so that it can close them spread over the same time. Must not block.
+   *
+   * <pre>{@code
+   * engine.onDrain(spread -> relays.closeSpreadOver(spread));
+   * }</pre>
+   */
+  public void onDrain(Consumer<Duration> listener) {
+    java.util.Objects.requireNonNull(listener, "listener");
+    long spread;
+    synchronized (this) {
+      if (drained == null) {
+        drainListeners.add(listener); // drain() reads the list after it sets `drained`
+        return;
+      }
+      spread = drainSpreadMillis;
+    }
+    listener.accept(Duration.ofMillis(spread));
   }
 
   /** Whether {@link #drain} was called: handshakes are refused. */

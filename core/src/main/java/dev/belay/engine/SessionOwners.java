@@ -39,4 +39,14 @@ public interface SessionOwners {
    * request): the address to advertise when none was configured. Called often; must be cheap.
    */
   default void reachedAt(String hostPort) {}
+
+  /**
+   * Completes once the other nodes can find this node (its address is in the shared directory),
+   * or once waiting longer would refuse service (the directory is unreachable). The binding holds
+   * handshakes until then, so a sid minted here never reaches a client whose next request, landing
+   * on another node, would find no owner for it.
+   */
+  default CompletionStage<Void> advertised() {
+    return CompletableFuture.completedFuture(null);
+  }
 }

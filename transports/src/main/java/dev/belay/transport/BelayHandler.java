@@ -45,6 +45,8 @@ public final class BelayHandler implements HttpHandler {
   private final ForwardingHandler forwarding;
   /** Whether the engine's session owners were told where this node was reached; any I/O thread (a race only repeats the call). */
   private volatile boolean reachedToldOnce;
+  /** Whether the session owners' {@link SessionOwners#advertised} completed; any I/O thread (a race only checks again). */
+  private volatile boolean advertised;
 
   /** Serves a Socket.IO server; everything else goes to {@code next}. */
   public BelayHandler(Server server, HttpHandler next) {
@@ -78,6 +80,7 @@ public final class BelayHandler implements HttpHandler {
     SessionOwners owners = engine.sessionOwners();
     if (owners != null) {
       if (!reachedToldOnce) tellReached(owners, exchange);
+      if (!advertised && holdUntilAdvertised(owners, exchange)) return;
       forwarding.handleRequest(exchange);
       return;
     }
@@ -90,6 +93,22 @@ public final class BelayHandler implements HttpHandler {
     reachedToldOnce = true;
     String host = at.getAddress().getHostAddress();
     owners.reachedAt((host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + at.getPort());
+  }
+
+  /**
+   * Holds a handshake (a request without {@code sid}) until the other nodes can find this one,
+   * then serves it: its sid must not reach a client before they can. True when it was held.
+   */
+  private boolean holdUntilAdvertised(SessionOwners owners, HttpServerExchange exchange) {
+    CompletableFuture<Void> ready = owners.advertised().toCompletableFuture();
+    if (ready.isDone()) {
+      advertised = true;
+      return false;
+    }
+    if (exchange.getQueryParameters().containsKey("sid")) return false;
+    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> ready.whenComplete((done, error) ->
+        exchange.dispatch(exchange.getIoThread(), forwarding)));
+    return true;
   }
 
   /** Serves a request of this node's path here. */

@@ -6,6 +6,7 @@ import dev.belay.engine.SessionOwners;
 import io.undertow.client.UndertowClient;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.ServerConnection;
 import io.undertow.server.handlers.ResponseCodeHandler;
 import io.undertow.server.handlers.proxy.LoadBalancingProxyClient;
 import io.undertow.server.handlers.proxy.ProxyCallback;
@@ -14,12 +15,18 @@ import io.undertow.server.handlers.proxy.ProxyConnection;
 import io.undertow.server.handlers.proxy.ProxyHandler;
 import io.undertow.util.HttpString;
 import io.undertow.util.SameThreadExecutor;
+import org.xnio.IoUtils;
 import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -45,6 +52,10 @@ public final class ForwardingHandler implements HttpHandler {
   /** Marks a request one node forwarded to another: the loop guard. */
   public static final String FORWARDED_HEADER = "X-Belay-Forwarded";
   private static final HttpString FORWARDED = new HttpString(FORWARDED_HEADER);
+  /** Connections to one owner per I/O thread: in practice no limit (see {@link #proxyTo}). */
+  private static final int MAX_RELAYS_PER_THREAD = 1_000_000;
+  /** How long a connection to an owner beyond the 32 kept per thread may stay idle. */
+  private static final int IDLE_RELAY_TTL_MILLIS = 30_000;
 
   private final EngineServer engine;
   private final HttpHandler local;
@@ -53,6 +64,11 @@ public final class ForwardingHandler implements HttpHandler {
   private final String pathWithoutSlash;
   /** One proxy (with its connection pool) per owner address; thread-safe map, grows with peers. */
   private final Map<String, HttpHandler> proxies = new ConcurrentHashMap<>();
+  /**
+   * Client connections that carried a request this node relayed, until they close: what a drain
+   * must close, spread out, beside this node's own sessions. Thread-safe set, any thread.
+   */
+  private final Set<ServerConnection> relaying = ConcurrentHashMap.newKeySet();
 
   /**
    * Forwards requests for other nodes' sessions; {@code ownerAddress} maps a node tag to its
@@ -73,6 +89,7 @@ public final class ForwardingHandler implements HttpHandler {
     this.owners = Objects.requireNonNull(owners, "owners");
     this.path = engine.options().path();
     this.pathWithoutSlash = path.substring(0, path.length() - 1);
+    engine.onDrain(this::closeRelaysSpreadOver);
   }
 
   private static SessionOwners fixed(EngineServer engine, Function<String, String> ownerAddress) {
@@ -127,7 +144,32 @@ public final class ForwardingHandler implements HttpHandler {
 
   private void forward(HttpServerExchange exchange, String address) throws Exception {
     exchange.getRequestHeaders().put(FORWARDED, "1");
+    ServerConnection connection = exchange.getConnection();
+    if (relaying.add(connection)) {
+      connection.addCloseListener(relaying::remove);
+      if (engine.draining()) closeLater(connection, 0); // a request that raced the drain
+    }
     proxies.computeIfAbsent(address, this::proxyTo).handleRequest(exchange);
+  }
+
+  /**
+   * A drain closes the connections this node relays too (a WebSocket, an SSE stream or a held
+   * poll of another node's session), each at a random point of its own slot of {@code spread}, as
+   * it does its own sessions: when this node then stops, none of their clients is cut at once
+   * with the others. Each client sees its transport close and reconnects through the balancer
+   * (resuming its session when recovery is on).
+   */
+  private void closeRelaysSpreadOver(Duration spread) {
+    List<ServerConnection> open = new ArrayList<>(relaying);
+    int n = open.size();
+    for (int i = 0; i < n; i++) {
+      closeLater(open.get(i), (long) ((i + ThreadLocalRandom.current().nextDouble()) * spread.toMillis() / n));
+    }
+  }
+
+  private void closeLater(ServerConnection connection, long millis) {
+    engine.scheduler().schedule(() -> connection.getIoThread().execute(() -> IoUtils.safeClose(connection)),
+        Duration.ofMillis(millis));
   }
 
   /** The tag of another node whose session this request is for, or null to serve here. Never throws on bad input. */
@@ -149,8 +191,14 @@ public final class ForwardingHandler implements HttpHandler {
    * starts over (recovering its session through any node when recovery is on).
    */
   private HttpHandler proxyTo(String address) {
+    // Every relayed WebSocket, SSE stream and held poll needs a connection of its own to the owner
+    // for as long as it lasts, so their number is the number of such requests (which the owner's
+    // own limits bound), not a pool size: a cap here would refuse the 33rd long-lived relay on a
+    // thread. Up to 32 idle ones per thread are kept for the short requests.
     LoadBalancingProxyClient client = new LoadBalancingProxyClient(UndertowClient.getInstance())
-        .setConnectionsPerThread(32)
+        .setConnectionsPerThread(MAX_RELAYS_PER_THREAD)
+        .setSoftMaxConnectionsPerThread(32)
+        .setTtl(IDLE_RELAY_TTL_MILLIS)
         .setProblemServerRetry(1)
         .addHost(URI.create("http://" + address));
     return ProxyHandler.builder()

@@ -200,4 +200,46 @@ class ForwardingTest {
         .header(ForwardingHandler.FORWARDED_HEADER, "1"));
     assertEquals(400, r.statusCode());
   }
+
+  /**
+   * A node that drains relays other nodes' sessions too: it closes those connections a few at a
+   * time over the drain, as it does its own sessions, so that stopping it afterwards cuts nobody
+   * at once. Four sessions of node 0 whose WebSockets go through node 1; node 1 drains over 1 s.
+   */
+  @Test
+  void aDrainingNodeClosesTheConnectionsItRelaysSpreadOverTheDrain() throws Exception {
+    int relays = 4;
+    List<CompletableFuture<Long>> closedAt = new ArrayList<>();
+    for (int i = 0; i < relays; i++) {
+      String sid = handshake(nodes.get(0), "polling");
+      CompletableFuture<Long> closed = new CompletableFuture<>();
+      closedAt.add(closed);
+      WebSocket ws = http.newWebSocketBuilder().buildAsync(
+          URI.create("ws://" + nodes.get(1).address() + "/socket.io/?EIO=4&transport=websocket&sid=" + sid),
+          new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+              closed.complete(System.nanoTime());
+              return null;
+            }
+
+            @Override
+            public void onError(WebSocket webSocket, Throwable error) {
+              closed.complete(System.nanoTime()); // the TCP connection went without a close frame
+            }
+          }).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      ws.sendText("2probe", true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    }
+    assertTrue(closedAt.stream().noneMatch(CompletableFuture::isDone), "the relays are open");
+
+    long start = System.nanoTime();
+    nodes.get(1).engine().drain(Duration.ofSeconds(1));
+    List<Long> times = new ArrayList<>();
+    for (CompletableFuture<Long> closed : closedAt) times.add(closed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    times.sort(null);
+    long firstToLastMillis = (times.get(relays - 1) - times.get(0)) / 1_000_000;
+    // Slot i of 4 in 1 s: the first within 250 ms, the last after 750 ms.
+    assertTrue(firstToLastMillis >= 250, "closes spread over the drain: first to last " + firstToLastMillis + " ms");
+    assertTrue((times.get(relays - 1) - start) / 1_000_000 < TIMEOUT.toMillis(), "all closed");
+  }
 }

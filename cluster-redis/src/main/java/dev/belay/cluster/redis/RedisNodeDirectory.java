@@ -64,6 +64,12 @@ final class RedisNodeDirectory implements SessionOwners {
   private Cancellable timer;
   /** Set once by close; any thread. */
   private volatile boolean closed;
+  /**
+   * Completes when this node's entry was first written, or {@link #LOOKUP_TIMEOUT} after its
+   * address became known if Redis does not answer (handshakes wait for it; an outage must not
+   * refuse them). Thread-safe.
+   */
+  private final CompletableFuture<Void> advertised = new CompletableFuture<>();
 
   RedisNodeDirectory(StatefulRedisConnection<String, byte[]> commands, EngineScheduler scheduler,
       RedisStreamsOptions options) {
@@ -72,6 +78,7 @@ final class RedisNodeDirectory implements SessionOwners {
     this.key = options.streamName() + ":belay-nodes";
     this.tag = SessionIds.tagFor(UUID.randomUUID().toString());
     this.address = options.internalAddress();
+    if (address != null) stopWaitingForRedisLater();
     tick();
   }
 
@@ -115,7 +122,17 @@ final class RedisNodeDirectory implements SessionOwners {
       if (address != null) return;
       address = hostPort;
     }
+    stopWaitingForRedisLater();
     advertise();
+  }
+
+  @Override
+  public CompletionStage<Void> advertised() {
+    return advertised;
+  }
+
+  private void stopWaitingForRedisLater() {
+    scheduler.schedule(() -> advertised.complete(null), LOOKUP_TIMEOUT);
   }
 
   /** Advertises, reads, and schedules the next round. */
@@ -132,7 +149,7 @@ final class RedisNodeDirectory implements SessionOwners {
     String at = address;
     if (at == null || closed) return;
     long expiry = System.currentTimeMillis() + TTL.toMillis();
-    commands.async().hset(key, tag, (at + " " + expiry).getBytes(StandardCharsets.UTF_8)).exceptionally(error -> {
+    commands.async().hset(key, tag, (at + " " + expiry).getBytes(StandardCharsets.UTF_8)).thenRun(() -> advertised.complete(null)).exceptionally(error -> {
       LOG.log(System.Logger.Level.DEBUG, () -> "cannot advertise node " + tag + ": " + error);
       return null;
     });
