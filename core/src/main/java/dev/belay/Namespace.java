@@ -54,6 +54,8 @@ public final class Namespace {
   private final Adapter adapter;
   // socket id -> connected socket; written on client lanes, read from any thread.
   private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
+  /** Sockets whose disconnect is running (on their lanes); any thread. */
+  private final java.util.concurrent.atomic.AtomicInteger leaving = new java.util.concurrent.atomic.AtomicInteger();
   // Any thread adds; client lanes read.
   private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
   private final List<Middleware> middlewares = new CopyOnWriteArrayList<>();
@@ -387,6 +389,16 @@ public final class Namespace {
   /** The connected socket whose private id is {@code pid}, or null. */
   Socket socketByPid(String pid) {
     return socketsByPid == null ? null : socketsByPid.get(pid);
+  }
+
+  /** A socket starts ({@code +1}) or ends ({@code -1}) leaving: its disconnect is running. */
+  void leaving(int delta) {
+    leaving.addAndGet(delta);
+  }
+
+  /** Whether no socket is here and none is still leaving (each leaver has stored its session). */
+  boolean settled() {
+    return sockets.isEmpty() && leaving.get() == 0;
   }
 
   void removeSocket(Socket socket) {

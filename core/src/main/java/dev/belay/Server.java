@@ -338,12 +338,31 @@ public final class Server implements AutoCloseable {
     return started;
   }
 
-  /** Closes the HTTP listener (if {@link #listen} started one) and every connection. */
+  /**
+   * Closes the HTTP listener (if {@link #listen} started one) and every connection, then the
+   * adapters. Returns once each socket's disconnect has run (up to {@link #CLOSE_GRACE}: with
+   * connection state recovery, that is what stores its session for its client to resume, here
+   * or on another node) and the adapters have closed, so that a Redis client shut down after it
+   * loses nothing they were writing.
+   */
   @Override
   public void close() {
     Listening started = listening;
     if (started != null) started.close();
     engine.close();
+    long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
+    // Each socket leaves on its own lane; a close called on a lane does not wait for itself for long.
+    while (System.nanoTime() < deadline && namespaces.values().stream().anyMatch(n -> !n.settled())) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     for (Namespace namespace : namespaces.values()) namespace.closeAdapter();
   }
+
+  /** How long {@link #close} waits for the sockets' disconnects. */
+  private static final java.time.Duration CLOSE_GRACE = java.time.Duration.ofSeconds(2);
 }

@@ -705,6 +705,15 @@ public final class Socket implements RemoteSocket {
   /** Leaves the namespace for {@code reason}; runs on the lane; only the first call counts. */
   void onClose(DisconnectReason reason) {
     if (state != State.CONNECTED) return;
+    namespace.leaving(+1);
+    try {
+      leave(reason);
+    } finally {
+      namespace.leaving(-1);
+    }
+  }
+
+  private void leave(DisconnectReason reason) {
     listeners.fireDisconnecting(reason);
     state = State.DISCONNECTED;
     boolean keep = pid != null && reason.recoverable();

@@ -60,6 +60,12 @@ public class InMemoryAdapter implements Adapter {
   // Restored socket id -> packets broadcast to it since its session was restored, written once it
   // joins (after its missed packets); null until the first restore. Guarded by this.
   private Map<String, Held> held;
+  /**
+   * Restored sockets whose replay reached further into the log than this node's live deliveries
+   * had when they joined: socket id to the last replayed offset. Live packets up to it are not
+   * written again; the entry goes with the first one past it. Null while empty; guarded by this.
+   */
+  private Map<String, String> replayedAhead;
 
   /** Packets waiting for a restored socket, in broadcast order, at most maxStoredPackets. */
   private static final class Held {
@@ -122,6 +128,7 @@ public class InMemoryAdapter implements Adapter {
   @Override
   public synchronized void delAll(String socketId) {
     if (held != null) held.remove(socketId);
+    if (replayedAhead != null && replayedAhead.remove(socketId) != null && replayedAhead.isEmpty()) replayedAhead = null;
     Set<String> mine = socketRooms.remove(socketId);
     if (mine == null) return;
     for (String room : mine) removeFromRoom(room, socketId);
@@ -251,6 +258,7 @@ public class InMemoryAdapter implements Adapter {
         hold(id, waiting, wire, isVolatile, offset);
         continue;
       }
+      if (replayedAhead != null && offset != null && alreadyReplayed(id, offset)) continue;
       LocalSocket socket = namespace.socket(id);
       if (socket != null) targets.add(socket);
     }
@@ -443,8 +451,25 @@ public class InMemoryAdapter implements Adapter {
     }
   }
 
-  /** Writes the held packets of a socket that just joined; caller holds the lock. */
+  /** Whether {@code offset} is one the restore of {@code socketId} already replayed; caller holds the lock. */
+  private boolean alreadyReplayed(String socketId, String offset) {
+    String upTo = replayedAhead.get(socketId);
+    if (upTo == null) return false;
+    if (!isAfter(offset, upTo)) return true;
+    replayedAhead.remove(socketId);
+    if (replayedAhead.isEmpty()) replayedAhead = null;
+    return false;
+  }
+
+  /**
+   * Writes the held packets of a socket that just joined, and remembers how far its replay went
+   * (this node may deliver those packets live only later); caller holds the lock.
+   */
   private void writeHeld(String socketId, Held waiting) {
+    if (waiting.replayedUpTo != null) {
+      if (replayedAhead == null) replayedAhead = new HashMap<>();
+      replayedAhead.put(socketId, waiting.replayedUpTo);
+    }
     LocalSocket socket = namespace.socket(socketId);
     if (socket == null) return;
     for (int i = 0; i < waiting.packets.size(); i++) {

@@ -87,4 +87,26 @@ class SessionAwareAdapterTest {
     for (String text : seen) names.add(text.startsWith("2") ? text.substring(3, text.indexOf('"', 3)) : text);
     assertEquals(List.of("(replayed missed packets)", "between", "live"), names);
   }
+
+  /**
+   * A log-based cluster adapter restores from its log, which may run ahead of what this node has
+   * delivered live: a packet the replay carried and the node delivers only after the socket
+   * joined is not written twice; the first one past the replay is.
+   */
+  @Test
+  void aPacketTheReplayCarriedIsNotWrittenAgainWhenItArrivesLiveAfterTheJoin() {
+    adapter.startHolding("s1", List.of("s1", "room"));
+    adapter.replayedUpTo("s1", "1700000000200-0");
+    FakeNamespace.RecordingSocket restored = new FakeNamespace.RecordingSocket("s1");
+    namespace.register(restored);
+    adapter.addAll("s1", Set.of("s1")); // after the replay of everything up to ...200-0
+
+    adapter.broadcastLocally(event("replayed"), to("room"), "1700000000200-0");
+    adapter.broadcastLocally(event("next"), to("room"), "1700000000201-0");
+    adapter.broadcastLocally(event("after"), to("room"), "1700000000202-0");
+
+    List<String> names = new ArrayList<>();
+    for (String text : restored.texts) names.add(text.substring(3, text.indexOf('"', 3)));
+    assertEquals(List.of("next", "after"), names);
+  }
 }

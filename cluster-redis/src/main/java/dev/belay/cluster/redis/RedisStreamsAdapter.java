@@ -20,6 +20,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A cluster adapter on Redis Streams, wire-compatible with Node's
@@ -63,6 +66,10 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
   private Cancellable discoveryTimer;
   /** Set once by close; read by timers. */
   private volatile boolean closed;
+  /** The last session store sent to Redis (they complete in order); any thread. */
+  private volatile CompletableFuture<Void> lastPersist = CompletableFuture.completedFuture(null);
+  /** How long {@link #close} waits for the sessions being stored. */
+  private static final Duration PERSIST_GRACE = Duration.ofSeconds(2);
 
   private RedisStreamsAdapter(LocalNamespace namespace, SharedTransport shared, ClusterAdapterOptions options) {
     super(namespace, options);
@@ -221,8 +228,8 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     ConnectionStateRecovery recovery = namespace().recovery();
     if (recovery == null) return;
     try {
-      sessions.persist(new RedisSessionStore.StoredSession(session.sid(), session.pid(), session.rooms(), session.data(),
-          List.of()), recovery.maxDisconnectionDuration()).exceptionally(error -> {
+      lastPersist = sessions.persist(new RedisSessionStore.StoredSession(session.sid(), session.pid(), session.rooms(),
+          session.data(), List.of()), recovery.maxDisconnectionDuration()).exceptionally(error -> {
             LOG.log(System.Logger.Level.WARNING, "cannot store session " + session.sid() + " in Redis", error);
             return null;
           });
@@ -259,6 +266,15 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     if (closed) return;
     super.close();
     closed = true;
+    // Sessions stored on the way out are what this node's clients resume from elsewhere: let
+    // them reach Redis (they complete in order on one connection) before anything is closed.
+    try {
+      lastPersist.get(PERSIST_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.log(System.Logger.Level.WARNING, "sessions still being stored in Redis at close: their clients may not recover");
+    }
     if (live != null) live.close();
     synchronized (this) {
       if (discoveryTimer != null) discoveryTimer.cancel();
