@@ -11,10 +11,13 @@ import dev.belay.parser.SocketEncoder;
 import dev.belay.parser.SocketPacket;
 import dev.belay.parser.SocketParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One engine session seen from the event layer (socket.io's {@code Client}): decodes its messages,
@@ -32,6 +35,8 @@ import java.util.Set;
  */
 final class Client {
   private static final System.Logger LOG = System.getLogger(Client.class.getName());
+  /** How long a restore waits at most for another restore of the same session on this node. */
+  private static final long RESTORE_WAIT_SECONDS = 5;
 
   private final Server server;
   private final EngineSocket conn;
@@ -48,6 +53,9 @@ final class Client {
   private volatile Map<String, Socket> sockets = Map.of();
   // Namespaces whose CONNECT is still in middleware; null when none. Confined to the lane.
   private Set<String> connecting;
+  // namespace name -> this client's restore under way there, completed when it ends (another
+  // restore of the same session on this node waits for it); null when none. Confined to the lane.
+  private Map<String, CompletableFuture<Void>> restoring;
   // The connect timer until a namespace is joined, then null (so the finished timer task is
   // garbage at once, not held for the connection's life); written on the lane, read anywhere.
   private volatile Cancellable connectTimer;
@@ -207,11 +215,25 @@ final class Client {
     // a fresh socket instead).
     if (recovery != null && auth.get("pid") instanceof String pid) {
       String offset = auth.get("offset") instanceof String given ? given : null;
-      Socket stale = namespace.socketByPid(pid);
-      if (stale != null && stale.client() != this) {
-        stale.handOver(() -> runOnLane(() -> restore(namespace, auth, pid, offset, recovery)));
+      Runnable resume = () -> {
+        Socket stale = namespace.socketByPid(pid);
+        if (stale != null && stale.client() != this) {
+          stale.handOver(() -> runOnLane(() -> restore(namespace, auth, pid, offset, recovery)));
+        } else {
+          restore(namespace, auth, pid, offset, recovery);
+        }
+      };
+      // A client whose attempt was cut mid-restore may be back on another connection at once:
+      // its new attempt waits for the first to end here, so the two never share the held packets.
+      CompletableFuture<Void> mine = new CompletableFuture<>();
+      if (restoring == null) restoring = new HashMap<>(2);
+      restoring.put(name, mine);
+      CompletableFuture<Void> before = namespace.restoreStarting(pid, mine);
+      if (before == null) {
+        resume.run();
       } else {
-        restore(namespace, auth, pid, offset, recovery);
+        before.completeOnTimeout(null, RESTORE_WAIT_SECONDS, TimeUnit.SECONDS)
+            .whenComplete((ignored, error) -> runOnLane(resume));
       }
       return;
     }
@@ -261,6 +283,21 @@ final class Client {
   }
 
   private void finishConnect(Namespace namespace, Socket socket, Exception error) {
+    try {
+      finishConnectHere(namespace, socket, error);
+    } finally {
+      restoreEnded(namespace.name());
+    }
+  }
+
+  /** Lane. Lets another restore of the same session on this node go ahead. */
+  private void restoreEnded(String name) {
+    CompletableFuture<Void> mine = restoring == null ? null : restoring.remove(name);
+    if (mine != null) mine.complete(null);
+    if (restoring != null && restoring.isEmpty()) restoring = null;
+  }
+
+  private void finishConnectHere(Namespace namespace, Socket socket, Exception error) {
     connecting.remove(namespace.name());
     if (connecting.isEmpty()) connecting = null;
     if (!isOpen()) {

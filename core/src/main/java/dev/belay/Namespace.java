@@ -54,6 +54,8 @@ public final class Namespace {
   private final Adapter adapter;
   // socket id -> connected socket; written on client lanes, read from any thread.
   private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
+  /** Restores under way on this node, by pid, each until it ends; thread-safe map, any thread. */
+  private final Map<String, CompletableFuture<Void>> restoring = new ConcurrentHashMap<>();
   /** Sockets whose disconnect is running (on their lanes); any thread. */
   private final java.util.concurrent.atomic.AtomicInteger leaving = new java.util.concurrent.atomic.AtomicInteger();
   // Any thread adds; client lanes read.
@@ -389,6 +391,16 @@ public final class Namespace {
   /** The connected socket whose private id is {@code pid}, or null. */
   Socket socketByPid(String pid) {
     return socketsByPid == null ? null : socketsByPid.get(pid);
+  }
+
+  /**
+   * Notes that a restore of session {@code pid} starts here, ending when {@code ends} completes;
+   * returns the one already under way (to wait for), or null.
+   */
+  CompletableFuture<Void> restoreStarting(String pid, CompletableFuture<Void> ends) {
+    CompletableFuture<Void> before = restoring.put(pid, ends);
+    ends.whenComplete((ignored, error) -> restoring.remove(pid, ends));
+    return before == null || before.isDone() ? null : before;
   }
 
   /** A socket starts ({@code +1}) or ends ({@code -1}) leaving: its disconnect is running. */

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.belay.adapter.InMemoryAdapter;
 import dev.belay.adapter.RecoveryFailure;
+import dev.belay.adapter.RestoreResult;
 import dev.belay.engine.CloseReason;
 import dev.belay.engine.EngineOptions;
 import dev.belay.testing.FakeScheduler;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -339,5 +342,55 @@ class ConnectionStateRecoveryTest {
     later.get(0).send("done");
     assertEquals("35[\"done\"]", second.lastText());
     assertEquals(1, later.size());
+  }
+
+  /**
+   * A client whose attempt to resume was cut while the adapter was still restoring comes back on
+   * another connection at once: the second attempt waits for the first to end (its client gone,
+   * the session stored again) and then gets the session, rooms included.
+   */
+  @Test
+  void aSecondAttemptWhileTheFirstIsStillRestoringWaitsForItAndResumes() {
+    List<Runnable> restoresToFinish = new CopyOnWriteArrayList<>();
+    Server server = new Server(ServerOptions.builder()
+        .connectionStateRecovery(ConnectionStateRecovery.defaults().withMaxDisconnectionDuration(Duration.ofSeconds(30)))
+        .engine(EngineOptions.builder().scheduler(clock).executor(Runnable::run).build())
+        .adapter(namespace -> new InMemoryAdapter(namespace) {
+          @Override
+          public CompletableFuture<RestoreResult> restoreSession(String pid, String offset) {
+            // Found at once (as a Redis read would), answered when the test says.
+            RestoreResult found = super.restoreSession(pid, offset).join();
+            CompletableFuture<RestoreResult> answer = new CompletableFuture<>();
+            restoresToFinish.add(() -> answer.complete(found));
+            return answer;
+          }
+        })
+        .build());
+    server.onConnection(connected::add);
+    FakeEngineSocket first = new FakeEngineSocket();
+    JsonObject hello = connect(server, first, null);
+    connected.get(0).join("news");
+    server.to("news").emit("headline", 1);
+    String resume = "0{\"pid\":\"" + hello.get("pid").getAsString() + "\",\"offset\":\"" + offsetOf(first.lastText()) + "\"}";
+    first.close(CloseReason.TRANSPORT_CLOSE);
+
+    FakeEngineSocket cut = new FakeEngineSocket();
+    server.attach(cut);
+    cut.receive(resume);
+    cut.close(CloseReason.TRANSPORT_CLOSE); // before the adapter answered
+    FakeEngineSocket again = new FakeEngineSocket();
+    server.attach(again);
+    again.receive(resume);
+    assertEquals(1, restoresToFinish.size(), "the second attempt waits for the first");
+
+    restoresToFinish.remove(0).run(); // the first ends: its client is gone, the session is kept again
+    assertEquals(1, restoresToFinish.size(), "then the second asks the adapter");
+    restoresToFinish.remove(0).run();
+
+    JsonObject back = JsonParser.parseString(again.texts().get(0).substring(1)).getAsJsonObject();
+    assertEquals(hello.get("sid"), back.get("sid"));
+    assertTrue(connected.get(connected.size() - 1).recovered());
+    server.to("news").emit("headline", 2);
+    assertTrue(again.lastText().startsWith("2[\"headline\",2,"), again.texts().toString());
   }
 }

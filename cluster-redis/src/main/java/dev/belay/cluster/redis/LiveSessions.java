@@ -222,7 +222,7 @@ final class LiveSessions {
         .thenCompose(ignored -> refreshBatch(remaining));
   }
 
-  /** Stops refreshing; records already written expire on their own (or are taken by a recovering client). */
+  /** Stops refreshing; records already written expire on their own (or are replaced when their client resumes). */
   void close() {
     closed = true;
     synchronized (this) {

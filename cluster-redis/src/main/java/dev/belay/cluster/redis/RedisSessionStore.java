@@ -90,9 +90,9 @@ public final class RedisSessionStore {
   }
 
   /**
-   * Takes the session {@code pid} of namespace {@code nsp} and the broadcasts it missed after
+   * Finds the session {@code pid} of namespace {@code nsp} and the broadcasts it missed after
    * {@code offset}; empty when the offset is malformed or gone from the stream, or the session
-   * expired or was already taken.
+   * expired or was left on purpose.
    */
   public CompletableFuture<Optional<StoredSession>> restore(String nsp, String pid, String offset) {
     return restore(nsp, pid, offset, found -> { });
@@ -100,14 +100,14 @@ public final class RedisSessionStore {
 
   /**
    * As {@link #restore(String, String, String)}, calling {@code beforeReading} with the session once
-   * it is taken and before the missed broadcasts are read (so that an adapter can start holding
+   * it is found and before the missed broadcasts are read (so that an adapter can start holding
    * the live ones first, and none falls between).
    */
   public CompletableFuture<Optional<StoredSession>> restore(String nsp, String pid, String offset,
       java.util.function.Consumer<StoredSession> beforeReading) {
     if (offset == null || !OFFSET.matcher(offset).matches()) return CompletableFuture.completedFuture(Optional.empty());
     String key = options.sessionKeyPrefix() + pid;
-    return takeKey(key).thenCombine(entryExists(offset), (stored, exists) -> {
+    return readKey(key).thenCombine(entryExists(offset), (stored, exists) -> {
       if (stored == null || !exists) return Optional.<StoredSession>empty();
       try {
         return Optional.of(decode(new String(stored, StandardCharsets.US_ASCII)));
@@ -121,8 +121,14 @@ public final class RedisSessionStore {
     });
   }
 
-  private CompletableFuture<byte[]> takeKey(String key) {
-    return connection.async().getdel(key).toCompletableFuture();
+  /**
+   * Reads the session without deleting it: a client whose first attempt to resume died on the way
+   * (its connection cut while this node was still reading) tries again, maybe through another
+   * node at the same moment, and must find it there. The entry goes when it expires or is
+   * replaced by the live socket's own (written on connect, deleted on a purposeful leave).
+   */
+  private CompletableFuture<byte[]> readKey(String key) {
+    return connection.async().get(key).toCompletableFuture();
   }
 
   private CompletableFuture<Boolean> entryExists(String offset) {
