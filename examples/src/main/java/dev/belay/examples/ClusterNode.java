@@ -9,6 +9,8 @@ import dev.belay.cluster.redis.RedisStreamsOptions;
 import dev.belay.engine.Cors;
 import dev.belay.engine.EngineOptions;
 import io.lettuce.core.RedisClient;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.ResponseCodeHandler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,9 @@ import java.util.Map;
  * answered {@code "node-<port>"}; {@code broadcast {room, msg}} emits {@code msg} to the room (all
  * when null) and acks {@code "ok"}; {@code fetch} acks the sorted ids of every socket of the
  * cluster; {@code nodes} acks the sorted answers of the other nodes to {@code hello};
- * {@code ask-all {room}} acks the answers of the room's clients to {@code question}.
+ * {@code ask-all {room}} acks the answers of the room's clients to {@code question}. Beside the
+ * chat's pages it serves {@code GET /health} (503 while draining, for a balancer's health check)
+ * and {@code POST /drain?seconds=N} ({@link OpsEndpoints}).
  *
  * <pre>{@code
  * java -jar belay-examples.jar cluster-node --port 3001 --redis redis://127.0.0.1:6379 [--forwarding]
@@ -60,7 +64,8 @@ public final class ClusterNode implements AutoCloseable {
         .adapter(RedisStreamsAdapter.factory(redis, RedisStreamsOptions.builder().forwarding(forwarding).build()))
         .connectionStateRecovery(ConnectionStateRecovery.defaults().withMaxDisconnectionDuration(Duration.ofSeconds(30)))
         .build());
-    ExampleHttp http = ExampleHttp.start(io, ChatServer.PAGES, host, port);
+    HttpHandler pages = new OpsEndpoints(io, null, new StaticResources(ChatServer.PAGES, ResponseCodeHandler.HANDLE_404));
+    ExampleHttp http = ExampleHttp.start(io, pages, host, port, null);
     int bound = http.port();
     io.onServerSideEmit("hello", (args, ack) -> ack.send("node-" + bound));
     io.on("connection", socket -> {
