@@ -50,7 +50,7 @@ public final class BelayServer {
    * process: the bench's servers are stopped by ending their process.
    */
   public static Server create(boolean listenersOnIoThread, boolean recovery, String redis) {
-    return create(listenersOnIoThread, recovery, redis != null ? RedisClient.create(redis) : null);
+    return create(listenersOnIoThread, recovery, redis != null ? RedisClient.create(redis) : null, false);
   }
 
   /**
@@ -58,9 +58,17 @@ public final class BelayServer {
    * caller's to shut down) or alone when it is null; not yet listening.
    */
   public static Server create(boolean listenersOnIoThread, boolean recovery, RedisClient redis) {
+    return create(listenersOnIoThread, recovery, redis, false);
+  }
+
+  /**
+   * As {@link #create(boolean, boolean, RedisClient)}; with {@code forwarding} the node serves
+   * any request of any session of the cluster (no sticky sessions).
+   */
+  public static Server create(boolean listenersOnIoThread, boolean recovery, RedisClient redis, boolean forwarding) {
     ServerOptions.Builder options = ServerOptions.builder();
     if (redis != null) {
-      options.adapter(RedisStreamsAdapter.factory(redis, RedisStreamsOptions.defaults()));
+      options.adapter(RedisStreamsAdapter.factory(redis, RedisStreamsOptions.builder().forwarding(forwarding).build()));
     }
     Server server = new Server(options
         .connectionStateRecovery(recovery ? ConnectionStateRecovery.defaults() : null)
@@ -86,8 +94,8 @@ public final class BelayServer {
   }
 
   public static void main(String host, int port, boolean listenersOnIoThread, boolean recovery, String redis,
-      boolean metrics) throws Exception {
-    Server server = create(listenersOnIoThread, recovery, redis);
+      boolean forwarding, boolean metrics) throws Exception {
+    Server server = create(listenersOnIoThread, recovery, redis != null ? RedisClient.create(redis) : null, forwarding);
     PrometheusMeterRegistry registry = null;
     if (metrics) {
       registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -97,6 +105,6 @@ public final class BelayServer {
     server.listen(host, port);
     System.out.println("belay server listening on " + host + ":" + port
         + (listenersOnIoThread ? " (listeners on the I/O thread)" : "") + (recovery ? " (recovery on)" : "")
-        + (redis != null ? " (cluster on " + redis + ")" : "") + (metrics ? " (metrics on)" : ""));
+        + (redis != null ? " (cluster on " + redis + (forwarding ? ", forwarding" : "") + ")" : "") + (metrics ? " (metrics on)" : ""));
   }
 }

@@ -14,7 +14,7 @@ public final class Main {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     switch (args[0]) {
       case "server" -> BelayServer.main(host(rest), port(rest), listenersOnIoThread(rest), recovery(rest), redis(rest),
-          metrics(rest));
+          Arrays.asList(rest).contains("--forwarding"), metrics(rest));
       case "engine-server" -> EngineBenchServer.main(host(rest), port(rest), listenersOnIoThread(rest));
       case "netty-server" -> NettyServer.main(host(rest), port(rest));
       case "floor-server" -> FloorServer.main(host(rest), port(rest));
@@ -33,11 +33,12 @@ public final class Main {
     System.err.println("""
         usage: java -jar belay-bench.jar <command> [options]
           server        --port N [--host H] [--listeners workers|io-thread] [--recovery off|on]
-                        [--redis redis://H:P] [--metrics off|prometheus]
+                        [--redis redis://H:P [--forwarding]] [--metrics off|prometheus]
                                               Belay with the bench contract; listeners on the
                                               worker pool (default) or on the I/O thread;
                                               connection state recovery off (default) or on;
-                                              with --redis, one node of a cluster on that Redis;
+                                              with --redis, one node of a cluster on that Redis
+                                              (--forwarding: no sticky sessions needed);
                                               --metrics prometheus: BelayMetrics on a Prometheus
                                               registry, scraped at GET /metrics on port N+1
           engine-server --port N [--host H] [--listeners workers|io-thread]

@@ -37,6 +37,8 @@ public final class Client {
   int inflight;
   int nextAckId;
   long sent;
+  /** Where the handshake goes when not to the session's address (long-polling only); null: there too. Set before {@link #start}. */
+  InetSocketAddress handshakeAddress;
   /** Cluster runs: the index of the server this client was sent to; set before {@link #start}. */
   int group;
   /** Cross-node fan-out: the sequence numbers of the broadcasts received; null until the first. */

@@ -165,6 +165,8 @@ abstract class ClientTransport {
   /** Long-polling: one GET held at a time on its own keep-alive connection. */
   static final class Polling extends HttpUp {
     private final HttpConn get;
+    /** The handshake's own connection when it goes elsewhere ({@link Client#handshakeAddress}); else null. */
+    private HttpConn handshake;
     private final GetHandler getHandler = new GetHandler();
 
     Polling(Client client, InetSocketAddress address, String path) {
@@ -174,12 +176,18 @@ abstract class ClientTransport {
 
     @Override
     void open() {
-      get.request("GET", query(), null, getHandler);
+      if (client.handshakeAddress != null) {
+        handshake = new HttpConn(client.loop, client.handshakeAddress);
+        handshake.request("GET", query(), null, getHandler);
+      } else {
+        get.request("GET", query(), null, getHandler);
+      }
     }
 
     @Override
     void closeDown() {
       get.close();
+      if (handshake != null) handshake.close();
     }
 
     private final class GetHandler implements HttpConn.Handler {

@@ -39,6 +39,13 @@ public final class Load {
     /** Cluster scenarios: the pid of redis-server, whose CPU is reported apart; optional. */
     public String redisPid;
     public int adminPort = -1;
+    /**
+     * Long-polling only: the port every handshake goes to, while every later request of the
+     * session goes to {@link #port}; -1 sends all to {@link #port}. With two nodes of a cluster
+     * with forwarding on, every request after the handshake then lands on a node that does not
+     * hold the session: what forwarding costs.
+     */
+    public int handshakePort = -1;
     public int loops = 2;
     public String out;
     public String scenarios = "echo-ack:ws";
@@ -90,6 +97,7 @@ public final class Load {
         case "ports" -> o.ports = v;
         case "redis-pid" -> o.redisPid = v;
         case "admin-port" -> o.adminPort = Integer.parseInt(v);
+        case "handshake-port" -> o.handshakePort = Integer.parseInt(v);
         case "loops" -> o.loops = Integer.parseInt(v);
         case "out" -> o.out = v;
         case "scenarios" -> o.scenarios = v;

@@ -620,6 +620,7 @@ final class Scenarios implements AutoCloseable {
         NioLoop loop = loops[i % loops.length];
         Client c = new Client(loop, targets[i % targets.length], o.path, transport, l);
         c.group = i % targets.length;
+        if (o.handshakePort > 0) c.handshakeAddress = new InetSocketAddress(o.host, o.handshakePort);
         all[i] = c;
         loop.execute(c::start);
       }
