@@ -408,9 +408,12 @@ public final class Namespace {
     leaving.addAndGet(delta);
   }
 
-  /** Whether no socket is here and none is still leaving (each leaver has stored its session). */
+  /**
+   * Whether no socket is here, none is still leaving and no restore is under way: each leaver,
+   * and each restore whose client left meanwhile, has stored its session.
+   */
   boolean settled() {
-    return sockets.isEmpty() && leaving.get() == 0;
+    return sockets.isEmpty() && leaving.get() == 0 && restoring.isEmpty();
   }
 
   void removeSocket(Socket socket) {

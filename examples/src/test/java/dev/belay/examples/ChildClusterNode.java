@@ -50,6 +50,7 @@ final class ChildClusterNode implements AutoCloseable {
       try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = in.readLine()) != null; ) {
           if (line.startsWith("listening on ")) listening.complete(line);
+          System.out.println("[node " + port + "] " + line); // its log, in the test's output
         }
       } catch (IOException e) {
         listening.completeExceptionally(e);

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import dev.belay.cluster.redis.testing.Client;
 import dev.belay.cluster.redis.testing.RedisServer;
+import dev.belay.testing.Await;
 import dev.belay.testing.Nginx;
 import dev.belay.testing.NodeScript;
 import java.time.Duration;
@@ -49,6 +52,9 @@ class RoundRobinKillTest {
           assertFalse(connect.get("recovered").getAsBoolean());
           ids.add(connect.get("id").getAsString());
         }
+        // What a node keeps in Redis of its live sockets is written shortly after they connect
+        // (coalesced); a node killed before that cannot give them their sessions back.
+        awaitLiveSessions(redis, CLIENTS + 1);
         List<String> sent = new ArrayList<>();
         for (int n = 0; n < 20; n++) broadcast(sender, "m" + n, sent);
 
@@ -95,6 +101,17 @@ class RoundRobinKillTest {
     sent.add(msg);
     assertEquals("ok", String.valueOf(sender.request("broadcast",
         new org.json.JSONObject(Map.of("room", "r", "msg", msg)))[0]));
+  }
+
+  /** Waits until Redis holds the live sessions of {@code count} sockets (the clients and the sender). */
+  private static void awaitLiveSessions(RedisServer redis, int count) {
+    RedisClient client = RedisClient.create(redis.uri());
+    try (StatefulRedisConnection<String, String> connection = client.connect()) {
+      Await.until(() -> connection.sync().keys("sio:session:*").size() >= count, STEP,
+          count + " live sessions in Redis");
+    } finally {
+      client.shutdown();
+    }
   }
 
   /** Waits until A hears from both other nodes. */
