@@ -223,12 +223,13 @@ final class Client {
           restore(namespace, auth, pid, offset, recovery);
         }
       };
-      // A client whose attempt was cut mid-restore may be back on another connection at once:
-      // its new attempt waits for the first to end here, so the two never share the held packets.
+      // A client may be back on another connection while its first attempt is still being
+      // restored, or while its old socket is still storing the session: wait for that here, so
+      // two attempts never share the held packets and none finds the session missing.
       CompletableFuture<Void> mine = new CompletableFuture<>();
       if (restoring == null) restoring = new HashMap<>(2);
       restoring.put(name, mine);
-      CompletableFuture<Void> before = namespace.restoreStarting(pid, mine);
+      CompletableFuture<Void> before = namespace.sessionBusy(pid, mine);
       if (before == null) {
         resume.run();
       } else {

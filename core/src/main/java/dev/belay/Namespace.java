@@ -54,7 +54,7 @@ public final class Namespace {
   private final Adapter adapter;
   // socket id -> connected socket; written on client lanes, read from any thread.
   private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
-  /** Restores under way on this node, by pid, each until it ends; thread-safe map, any thread. */
+  /** Restores, and stores by leaving sockets, under way on this node, by pid, each until it ends; thread-safe map, any thread. */
   private final Map<String, CompletableFuture<Void>> restoring = new ConcurrentHashMap<>();
   /** Sockets whose disconnect is running (on their lanes); any thread. */
   private final java.util.concurrent.atomic.AtomicInteger leaving = new java.util.concurrent.atomic.AtomicInteger();
@@ -394,10 +394,11 @@ public final class Namespace {
   }
 
   /**
-   * Notes that a restore of session {@code pid} starts here, ending when {@code ends} completes;
-   * returns the one already under way (to wait for), or null.
+   * Notes that session {@code pid} is being restored here, or stored by its leaving socket,
+   * until {@code ends} completes; returns what was already under way for it (for a restore to
+   * wait for), or null.
    */
-  CompletableFuture<Void> restoreStarting(String pid, CompletableFuture<Void> ends) {
+  CompletableFuture<Void> sessionBusy(String pid, CompletableFuture<Void> ends) {
     CompletableFuture<Void> before = restoring.put(pid, ends);
     ends.whenComplete((ignored, error) -> restoring.remove(pid, ends));
     return before == null || before.isDone() ? null : before;

@@ -706,10 +706,15 @@ public final class Socket implements RemoteSocket {
   void onClose(DisconnectReason reason) {
     if (state != State.CONNECTED) return;
     namespace.leaving(+1);
+    // Its client may be back on another connection before the session is stored (this socket is
+    // already out of the namespace then): that attempt waits until it is.
+    CompletableFuture<Void> stored = pid != null && reason.recoverable() ? new CompletableFuture<>() : null;
+    if (stored != null) namespace.sessionBusy(pid, stored);
     try {
       leave(reason);
     } finally {
       namespace.leaving(-1);
+      if (stored != null) stored.complete(null);
     }
   }
 

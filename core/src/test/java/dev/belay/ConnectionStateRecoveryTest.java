@@ -393,4 +393,42 @@ class ConnectionStateRecoveryTest {
     server.to("news").emit("headline", 2);
     assertTrue(again.lastText().startsWith("2[\"headline\",2,"), again.texts().toString());
   }
+
+  /**
+   * A client back on another connection while its old socket is leaving, after the socket left
+   * the namespace and before its session is stored (another lane, another thread in a real
+   * server): the attempt waits for the store and resumes.
+   */
+  @Test
+  void aClientBackWhileItsOldSocketIsStillStoringTheSessionResumes() {
+    FakeEngineSocket again = new FakeEngineSocket();
+    String[] resume = new String[1];
+    Server[] holder = new Server[1];
+    Server server = new Server(ServerOptions.builder()
+        .connectionStateRecovery(ConnectionStateRecovery.defaults().withMaxDisconnectionDuration(Duration.ofSeconds(30)))
+        .engine(EngineOptions.builder().scheduler(clock).executor(Runnable::run).build())
+        .adapter(namespace -> new InMemoryAdapter(namespace) {
+          @Override
+          public void persistSession(dev.belay.adapter.SessionToPersist session) {
+            if (resume[0] != null) { // the client is back before the session is stored
+              holder[0].attach(again);
+              again.receive(resume[0]);
+            }
+            super.persistSession(session);
+          }
+        })
+        .build());
+    holder[0] = server;
+    server.onConnection(connected::add);
+    FakeEngineSocket first = new FakeEngineSocket();
+    JsonObject hello = connect(server, first, null);
+    connected.get(0).join("news");
+    server.to("news").emit("headline", 1);
+    resume[0] = "0{\"pid\":\"" + hello.get("pid").getAsString() + "\",\"offset\":\"" + offsetOf(first.lastText()) + "\"}";
+    first.close(CloseReason.TRANSPORT_CLOSE);
+
+    JsonObject back = JsonParser.parseString(again.texts().get(0).substring(1)).getAsJsonObject();
+    assertEquals(hello.get("sid"), back.get("sid"), "resumed, not a fresh socket");
+    assertTrue(connected.get(connected.size() - 1).recovered());
+  }
 }
