@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.belay.Server;
 import dev.belay.ServerOptions;
 import dev.belay.cluster.redis.testing.RedisServer;
+import dev.belay.testing.Await;
 import io.lettuce.core.RedisClient;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -32,16 +33,8 @@ class RedisHealthTest {
     }
   }
 
-  /** Polls {@code condition} for up to 60 s (a reconnecting Lettuce backs off for seconds). */
+  /** Waits for {@code condition} up to 60 s (a reconnecting Lettuce backs off for seconds). */
   private static void until(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("not within 60 s: " + what);
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-    }
+    Await.until(condition, Duration.ofSeconds(60), what);
   }
 }
