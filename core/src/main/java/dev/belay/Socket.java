@@ -674,6 +674,11 @@ public final class Socket implements RemoteSocket {
     List<String> rooms = List.copyOf(rooms());
     namespace.adapter().delAll(id);
     if (keep) persist(rooms, data == null ? Map.of() : Map.copyOf(data));
+    // The transfers it took over go back with the session (or fail with it).
+    if (streams != null) {
+      streams.suspend(keep ? pid : null, client.server().options().connectionStateRecovery(),
+          keep ? "left again while reconnecting" : "refused on reconnection");
+    }
   }
 
   private void persist(List<String> rooms, Map<String, Object> snapshot) {

@@ -395,6 +395,57 @@ class ConnectionStateRecoveryTest {
   }
 
   /**
+   * A client whose connection drops again while its session is being restored comes back a third
+   * time: the transfers it had open are still there to resume (the abandoned restore hands them
+   * back with the session), not unknown to the server.
+   */
+  @Test
+  void aTransferSurvivesAClientThatLeavesAgainDuringItsRestore() {
+    List<Runnable> restoresToFinish = new CopyOnWriteArrayList<>();
+    Server server = new Server(ServerOptions.builder()
+        .connectionStateRecovery(ConnectionStateRecovery.defaults().withMaxDisconnectionDuration(Duration.ofSeconds(30)))
+        .engine(EngineOptions.builder().scheduler(clock).executor(Runnable::run).build())
+        .adapter(namespace -> new InMemoryAdapter(namespace) {
+          @Override
+          public CompletableFuture<RestoreResult> restoreSession(String pid, String offset) {
+            RestoreResult found = super.restoreSession(pid, offset).join();
+            CompletableFuture<RestoreResult> answer = new CompletableFuture<>();
+            restoresToFinish.add(() -> answer.complete(found));
+            return answer;
+          }
+        })
+        .build());
+    List<dev.belay.stream.InboundStream> uploads = new CopyOnWriteArrayList<>();
+    server.onConnection(socket -> {
+      connected.add(socket);
+      socket.onStream("up", (meta, in) -> uploads.add(in));
+    });
+    FakeEngineSocket first = new FakeEngineSocket();
+    JsonObject hello = connect(server, first, null);
+    first.receive("2[\"belay:stream\",{\"id\":\"c1\",\"name\":\"up\",\"meta\":null}]");
+    assertEquals(1, uploads.size());
+    assertTrue(first.lastText().startsWith("2[\"belay:credit\",\"c1\",0,"), first.texts().toString());
+    connected.get(0).emit("hello");
+    String resume = "0{\"pid\":\"" + hello.get("pid").getAsString() + "\",\"offset\":\"" + offsetOf(first.lastText()) + "\"}";
+    first.close(CloseReason.TRANSPORT_CLOSE);
+
+    FakeEngineSocket cut = new FakeEngineSocket();
+    server.attach(cut);
+    cut.receive(resume);
+    cut.close(CloseReason.TRANSPORT_CLOSE); // before the restore ended
+    restoresToFinish.remove(0).run();
+
+    FakeEngineSocket again = new FakeEngineSocket();
+    server.attach(again);
+    again.receive(resume);
+    restoresToFinish.remove(0).run();
+    assertTrue(connected.get(connected.size() - 1).recovered());
+    again.receive("2[\"belay:resume\",{\"id\":\"c1\"}]");
+    assertTrue(again.lastText().startsWith("2[\"belay:credit\",\"c1\",0,"), "resumed where it was, not aborted: " + again.texts());
+    assertFalse(uploads.get(0).completion().isDone(), "the transfer is still open");
+  }
+
+  /**
    * A client back on another connection while its old socket is leaving, after the socket left
    * the namespace and before its session is stored (another lane, another thread in a real
    * server): the attempt waits for the store and resumes.

@@ -176,8 +176,12 @@ public final class SocketStreams {
    */
   public void suspend(String pid, ConnectionStateRecovery recovery, String reason) {
     if (outbound.isEmpty() && inbound.isEmpty()) return;
-    if (pid == null || recovery == null) {
+    if (recovery == null) {
       failAll("socket disconnected: " + reason + " (connection state recovery is off, so the transfer cannot resume)");
+      return;
+    }
+    if (pid == null) {
+      failAll("socket disconnected: " + reason);
       return;
     }
     Duration within = recovery.maxDisconnectionDuration();

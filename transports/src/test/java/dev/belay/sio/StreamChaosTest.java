@@ -19,7 +19,9 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -42,6 +44,9 @@ class StreamChaosTest {
   private SioServer server;
   // What the server read (size, SHA-256) or sent (size, SHA-256, chunk bytes sent); completed by its thread.
   private final CompletableFuture<String[]> result = new CompletableFuture<>();
+  // Sockets a client asked to resume and got fresh instead, with the reason; added on the server's threads.
+  private final Queue<String> freshSockets = new ConcurrentLinkedQueue<>();
+  private final long started = System.nanoTime();
 
   @BeforeAll
   static void writeClient() throws IOException {
@@ -57,6 +62,9 @@ class StreamChaosTest {
   }
 
   private void install(Socket socket) {
+    if (socket.recoveryFailure() != null) {
+      freshSockets.add(socket.id() + " " + socket.recoveryFailure() + " at " + (System.nanoTime() - started) / 1_000_000 + " ms");
+    }
     socket.onStream("upload", (meta, in) -> {
       Thread reader = new Thread(() -> read(in), "upload-reader");
       reader.setDaemon(true);
@@ -121,7 +129,7 @@ class StreamChaosTest {
     try (ChaosProxy proxy = ChaosProxy.start(port, SEED ^ (mode + transport).hashCode(), 300, 900)) {
       NodeScript.Result r = NodeScript.run("bundled-streams.mjs", Duration.ofMinutes(5), client.toString(),
           "http://127.0.0.1:" + proxy.port(), transport, mode, Long.toString(BYTES), "4", "chaos");
-      String output = mode + "/" + transport + ", " + proxy.cuts() + " cuts, seed " + SEED + "\nstdout:\n" + r.stdout() + "\nstderr:\n" + r.stderr();
+      String output = mode + "/" + transport + ", " + proxy.cuts() + " cuts, seed " + SEED + "\nrefused resumes on the server: " + freshSockets + "\nstdout:\n" + r.stdout() + "\nstderr:\n" + r.stderr();
       System.out.println("[streams-chaos] " + output.replace('\n', ' '));
       assertEquals(0, r.exitCode(), output);
       String ok = r.lines().stream().filter(l -> l.startsWith("OK ")).findFirst().orElseThrow(() -> new AssertionError(output));
