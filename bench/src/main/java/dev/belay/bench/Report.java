@@ -66,7 +66,8 @@ public final class Report {
             continue;
           }
           JsonObject o = JsonParser.parseString(line).getAsJsonObject();
-          String key = o.get("scenario").getAsString() + ":" + o.get("transport").getAsString();
+          String key = o.get("scenario").getAsString() + ":" + o.get("transport").getAsString()
+              + (o.has("size") ? ":" + o.get("size").getAsString() : "");
           all.computeIfAbsent(key, k -> new LinkedHashMap<>())
               .computeIfAbsent(o.get("server").getAsString(), k -> new ArrayList<>()).add(o);
         }
@@ -153,6 +154,7 @@ public final class Report {
           new String[] {"round trips/s", "p50 ms", "p99 ms", "max ms", "server CPU µs/rt", "server CPU s", "gen CPU s", "clients lost"},
           "perS", "cpuUsPerRoundTrip");
     }
+    windowOne();
     md.append("## Fan-out\n\n");
     table("fanout:ws", new String[] {"perS", "missing", "p50Ms", "p99Ms", "maxMs", "cpuUsPerDelivery", "serverCpuS", "genCpuS"},
         new String[] {"delivered/s", "missing", "p50 ms", "p99 ms", "max ms", "server CPU µs/delivery", "server CPU s", "gen CPU s"},
@@ -174,6 +176,68 @@ public final class Report {
       table(key, new String[] {"openP50Ms", "p50Ms", "p99Ms", "maxMs", "failed"},
           new String[] {"open p50 ms", "first event p50 ms", "p99 ms", "max ms", "failed"}, "p50Ms", null);
     }
+  }
+
+  /**
+   * The echo rows run at their own size ({@code echo-ack:polling:100x1}): one table per size and
+   * transport, each server against the floor and against Node.
+   */
+  private void windowOne() {
+    List<String> sizes = rows.keySet().stream().filter(k -> k.split(":").length == 3)
+        .map(k -> k.split(":")[2]).distinct()
+        .sorted(java.util.Comparator.comparingInt((String z) -> -Integer.parseInt(z.split("x")[0]))).toList();
+    if (sizes.isEmpty()) {
+      return;
+    }
+    md.append("## Echo with nothing to batch (one message in flight per client)\n\n"
+        + "Each client sends its next `echo` only when the last one is answered, so no server can put"
+        + " two packets in one write, poll or frame: every round trip pays the transport's whole cost"
+        + " (over long-polling a POST, the held GET's answer and the next GET). Ratios are this"
+        + " server's figure over the floor's and over Node's on the same transport (Node has no SSE).\n\n");
+    for (String size : sizes) {
+      for (String scenario : List.of("echo-ack", "echo")) {
+        for (String transport : List.of("ws", "polling", "sse")) {
+          String key = scenario + ":" + transport + ":" + size;
+          if (rows.containsKey(key)) {
+            windowOneTable(key);
+          }
+        }
+      }
+    }
+  }
+
+  private void windowOneTable(String key) {
+    Map<String, JsonObject> byServer = rows.get(key);
+    md.append("### ").append(key).append("\n\n| server | round trips/s | p50 ms | p99 ms | server CPU µs/rt"
+        + " | rt/s vs floor | CPU/rt vs floor | rt/s vs Node | CPU/rt vs Node | clients lost |\n|---|")
+        .append("---:|".repeat(9)).append('\n');
+    for (String s : SERVERS) {
+      JsonObject o = byServer.get(s);
+      if (o == null) {
+        continue;
+      }
+      md.append("| ").append(NAMES.get(s)).append(" |");
+      if (o.has("error")) {
+        md.append(" error: ").append(o.get("error").getAsString().replace("|", "/")).append(" |")
+            .append(" |".repeat(8)).append('\n');
+        continue;
+      }
+      for (String f : List.of("perS", "p50Ms", "p99Ms", "cpuUsPerRoundTrip")) {
+        md.append(' ').append(fmt(value(key, s, f))).append(" |");
+      }
+      for (String peer : List.of("floor", "node")) {
+        for (String f : List.of("perS", "cpuUsPerRoundTrip")) {
+          double x = value(key, peer, f);
+          double v = value(key, s, f);
+          md.append(' ').append(s.equals(peer) || Double.isNaN(x) || Double.isNaN(v) || x == 0 ? ""
+              : String.format(Locale.ROOT, "%.2f×", v / x)).append(" |");
+        }
+      }
+      md.append(' ').append(fmt(value(key, s, "failed"))).append(" |\n");
+    }
+    md.append("\n").append(describe(byServer.values().iterator().next())).append("\n\n");
+    spread(byServer, "perSProcesses", "cpuUsProcesses", "Per server process, in run order");
+    spread(byServer, "perSWindows", "cpuUsWindows", "Per window of the median process");
   }
 
   private void table(String key, String[] fields, String[] heads, String ratioA, String ratioB) {

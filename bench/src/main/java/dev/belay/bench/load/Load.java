@@ -16,6 +16,8 @@ import java.util.Map;
  * <pre>
  * java -jar belay-bench.jar load --port 3000 --label belay --server-pid 1234 \
  *     --scenarios idle:ws,echo-ack:ws,echo:ws,echo-ack:polling,fanout:ws,ttfe:ws --out r.jsonl
+ * java -jar belay-bench.jar load --port 3000 --label belay \
+ *     --scenarios echo-ack:polling:100x1,echo-ack:polling:1x1 --out w1.jsonl   # CLIENTSxINFLIGHT
  * java -jar belay-bench.jar load --ports 3400,3402 --label belay --server-pid 1234,1240 \
  *     --redis-pid 1200 --scenarios fanout-cluster:ws --out cluster.jsonl
  * </pre>
@@ -139,7 +141,16 @@ public final class Load {
         row.put("server", o.label);
         row.put("scenario", p[0]);
         row.put("transport", transport);
+        int clients = o.clients;
+        int inflight = o.inflight;
         try {
+          if (p.length > 2) {
+            // echo at its own size, e.g. echo-ack:polling:100x1, beside the default size's rows
+            String[] size = p[2].split("x");
+            o.clients = Integer.parseInt(size[0]);
+            o.inflight = Integer.parseInt(size[1]);
+            row.put("size", p[2]);
+          }
           switch (p[0]) {
             case "echo" -> s.echo(transport, false, row);
             case "echo-ack" -> s.echo(transport, true, row);
@@ -151,6 +162,9 @@ public final class Load {
           }
         } catch (Exception e) {
           row.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+          o.clients = clients;
+          o.inflight = inflight;
         }
         print(row);
         rows.add(row);
