@@ -9,7 +9,7 @@
 #   FANOUT_CLIENTS [5000]  RATE [10]  IDLE_CLIENTS [10000 WebSocket]  IDLE_HTTP_CLIENTS [5000
 #   polling/SSE: two connections each]  TTFE_TRIALS [50]  LOOPS [2]
 #   BUILD [auto: build when the jar is missing; 1 forces, 0 skips]  PORT [3400]
-#   REPORT [bench/results/<date>.md]
+#   REPORT [bench/results/<date>.md]  ONLY [all: a regex of the scenarios to run, e.g. 'x1$' for window 1]
 #   JMH [1: also run the codec microbenchmarks, short settings, ~3 minutes; 0 skips]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,12 +67,20 @@ time to first event: $TTFE_TRIALS trials per transport, one after another
 generator: $LOOPS selector threads, one JVM per server, sharing the cores with the server
 SIZES
 
-scenarios_for() {
+# Echo with one message in flight (nothing to batch), 100 clients and 1 client, beside the default size.
+W1_HTTP="echo-ack:polling:100x1,echo-ack:sse:100x1,echo-ack:polling:1x1,echo-ack:sse:1x1"
+W1_WS="echo-ack:ws:100x1,echo-ack:ws:1x1"
+all_scenarios_for() {
   case $1 in
-    belay|belay-io|belay-recovery|belay-engine|belay-engine-io) echo "idle:ws,idle:polling,idle:sse,ttfe:ws,ttfe:polling,ttfe:sse,echo-ack:ws,echo:ws,echo-ack:polling,echo-ack:sse,fanout:ws" ;;
-    node|netty) echo "idle:ws,idle:polling,ttfe:ws,ttfe:polling,echo-ack:ws,echo:ws,echo-ack:polling,fanout:ws" ;;
-    floor) echo "idle:ws,ttfe:ws,echo-ack:ws,echo:ws,fanout:ws" ;;
+    belay|belay-io|belay-recovery|belay-engine|belay-engine-io) echo "idle:ws,idle:polling,idle:sse,ttfe:ws,ttfe:polling,ttfe:sse,echo-ack:ws,echo:ws,echo-ack:polling,echo-ack:sse,$W1_WS,$W1_HTTP,fanout:ws" ;;
+    node|netty) echo "idle:ws,idle:polling,ttfe:ws,ttfe:polling,echo-ack:ws,echo:ws,echo-ack:polling,$W1_WS,echo-ack:polling:100x1,echo-ack:polling:1x1,fanout:ws" ;;
+    floor) echo "idle:ws,ttfe:ws,echo-ack:ws,echo:ws,echo-ack:polling,echo-ack:sse,$W1_WS,$W1_HTTP,fanout:ws" ;;
   esac
+}
+# ONLY (an extended regular expression) keeps the scenarios it matches, e.g. ONLY='x1$' for the
+# window-1 rows alone, ONLY='^echo-ack:polling' for long-polling echo.
+scenarios_for() {
+  all_scenarios_for "$1" | tr ',' '\n' | grep -E "${ONLY:-.}" | paste -sd, -
 }
 
 start_server() {
@@ -121,11 +129,14 @@ run_one() {
 }
 
 for s in $SERVERS; do
+  scenarios=$(scenarios_for "$s")
+  [[ -z $scenarios ]] && continue
   echo "== $s"
-  run_one "$s" "$(scenarios_for "$s")"
+  run_one "$s" "$scenarios"
   # Echo again in more fresh processes: one JVM's JIT and thread placement move CPU per round trip
   # by up to ~15% from one process to the next, more than windows within one process differ.
-  echo_only=$(scenarios_for "$s" | tr ',' '\n' | grep '^echo' | paste -sd, -)
+  echo_only=$(echo "$scenarios" | tr ',' '\n' | grep '^echo' | paste -sd, -)
+  [[ -z $echo_only ]] && continue
   for fork in $(seq 2 "$FORKS"); do
     echo "== $s (echo, process $fork of $FORKS)"
     run_one "$s" "$echo_only"

@@ -366,6 +366,10 @@ public final class Report {
     criterion("server CPU per WebSocket round trip ≤ 1.1× floor", ours,
         b -> value("echo-ack:ws", b, "cpuUsPerRoundTrip") / value("echo-ack:ws", "floor", "cpuUsPerRoundTrip"), 1.1, false);
     criterion("long-polling echo ≥ 3× Node", ours, b -> value("echo-ack:polling", b, "perS") / value("echo-ack:polling", "node", "perS"), 3, true);
+    criterion("long-polling echo, 100 clients × 1 in flight: server CPU per round trip ≤ 1.3× floor", ours,
+        b -> value("echo-ack:polling:100x1", b, "cpuUsPerRoundTrip") / value("echo-ack:polling:100x1", "floor", "cpuUsPerRoundTrip"), 1.3, false);
+    criterion("long-polling echo, 100 clients × 1 in flight ≥ 1.5× Node", ours,
+        b -> value("echo-ack:polling:100x1", b, "perS") / value("echo-ack:polling:100x1", "node", "perS"), 1.5, true);
     criterion("fan-out: nothing missing (missing count)", ours, b -> value("fanout:ws", b, "missing"), 0, false);
     criterion("fan-out p99 ≤ floor's", ours, b -> value("fanout:ws", b, "p99Ms") / value("fanout:ws", "floor", "p99Ms"), 1, false);
     criterion("fan-out server CPU per delivery ≤ floor's", ours,

@@ -15,8 +15,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Keeps the bench code working: the generator drives the floor server briefly over WebSocket and
- * must complete round trips and deliver every broadcast. It measures nothing; the comparison is
+ * Keeps the bench code working: the generator drives the floor server briefly over WebSocket,
+ * long-polling and SSE (at the default size and at sizes of its own, {@code echo-ack:polling:3x1})
+ * and must complete round trips and deliver every broadcast. It measures nothing; the comparison is
  * bench/run.sh, which is not part of the test suite.
  */
 class LoadSmokeTest {
@@ -95,14 +96,19 @@ class LoadSmokeTest {
   private static void check(int port) throws Exception {
     Load.Options o = Load.parse(new String[] {
         "--port", String.valueOf(port), "--label", "floor", "--loops", "1",
-        "--scenarios", "ttfe:ws,echo-ack:ws,echo:ws,fanout:ws",
+        "--scenarios", "ttfe:ws,echo-ack:ws,echo:ws,fanout:ws,echo-ack:polling,echo-ack:sse,echo-ack:polling:3x1,echo-ack:sse:1x1",
         "--clients", "5", "--inflight", "2", "--warmup", "0.2", "--duration", "0.5",
         "--fanout-clients", "20", "--rate", "20", "--ttfe-trials", "3"});
     List<Map<String, Object>> rows = Load.run(o);
-    assertEquals(4, rows.size());
+    assertEquals(8, rows.size());
     for (Map<String, Object> row : rows) {
       assertFalse(row.containsKey("error"), () -> "scenario failed: " + row);
     }
+    for (Map<String, Object> row : rows.subList(4, 8)) {
+      assertTrue(((Number) row.get("roundTrips")).longValue() > 0, () -> "the floor over HTTP: " + row);
+    }
+    assertEquals("3x1", rows.get(6).get("size"), () -> "its own size: " + rows.get(6));
+    assertEquals("1x1", rows.get(7).get("size"), () -> "its own size: " + rows.get(7));
     assertTrue(((Number) rows.get(1).get("roundTrips")).longValue() > 0, "ack round trips");
     assertTrue(((Number) rows.get(2).get("roundTrips")).longValue() > 0, "emit-back round trips");
     Map<String, Object> fanout = rows.get(3);

@@ -45,6 +45,33 @@ class ReportTest {
   }
 
   @Test
+  void echoAtItsOwnSizeGetsItsOwnTableAgainstTheFloorAndNodeAndItsTargetsChecked(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("belay.jsonl"), """
+        {"server":"belay","scenario":"echo-ack","transport":"ws","perS":100000,"cpuUsPerRoundTrip":15}
+        {"server":"belay","scenario":"echo-ack","transport":"polling","size":"100x1","perS":12000,"p50Ms":8,"p99Ms":20,"cpuUsPerRoundTrip":78}
+        {"server":"belay","scenario":"echo-ack","transport":"sse","size":"100x1","perS":14000,"p50Ms":7,"p99Ms":18,"cpuUsPerRoundTrip":50}
+        """);
+    Files.writeString(dir.resolve("node.jsonl"), """
+        {"server":"node","scenario":"echo-ack","transport":"polling","size":"100x1","perS":10000,"p50Ms":9,"p99Ms":25,"cpuUsPerRoundTrip":100}
+        """);
+    Files.writeString(dir.resolve("floor.jsonl"), """
+        {"server":"floor","scenario":"echo-ack","transport":"polling","size":"100x1","perS":16000,"p50Ms":6,"p99Ms":15,"cpuUsPerRoundTrip":60}
+        {"server":"floor","scenario":"echo-ack","transport":"sse","size":"100x1","perS":20000,"p50Ms":5,"p99Ms":12,"cpuUsPerRoundTrip":40}
+        """);
+    Path out = dir.resolve("report.md");
+
+    Report.main(new String[] {"--in", dir.toString(), "--out", out.toString()});
+
+    String md = Files.readString(out);
+    assertTrue(md.contains("### echo-ack:polling:100x1"), md);
+    assertTrue(md.contains("| Belay | 12,000 | 8 | 20 | 78 | 0.75× | 1.30× | 1.20× | 0.78× |"), md);
+    assertTrue(md.contains("### echo-ack:sse:100x1"), md);
+    assertTrue(md.contains("| Belay | 14,000 | 7 | 18 | 50 | 0.70× | 1.25× |  |  |"), md);
+    assertTrue(md.contains("| long-polling echo, 100 clients × 1 in flight: server CPU per round trip ≤ 1.3× floor | 1.30 | met |"), md);
+    assertTrue(md.contains("| long-polling echo, 100 clients × 1 in flight ≥ 1.5× Node | 1.20 | NOT met |"), md);
+  }
+
+  @Test
   void echoRepeatedInSeveralProcessesIsTheMedianProcessWithMedianFigures() {
     List<JsonObject> rows = List.of(
         row("{\"server\":\"belay\",\"perS\":150000,\"cpuUsPerRoundTrip\":9.0,\"p99Ms\":30}"),
