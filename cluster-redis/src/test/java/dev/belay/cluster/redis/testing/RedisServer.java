@@ -79,9 +79,16 @@ public final class RedisServer implements AutoCloseable {
     launch();
   }
 
+  /** Stops the server and removes its directory (its log goes with it: read it before closing). */
   @Override
   public void close() {
     stop();
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) Files.deleteIfExists(f);
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // a directory left in the temp folder is harmless; the server is stopped either way
+    }
   }
 
   private void launch() {
