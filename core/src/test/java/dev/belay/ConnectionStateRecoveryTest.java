@@ -11,6 +11,7 @@ import dev.belay.adapter.RecoveryFailure;
 import dev.belay.adapter.RestoreResult;
 import dev.belay.engine.CloseReason;
 import dev.belay.engine.EngineOptions;
+import dev.belay.stream.InboundStream;
 import dev.belay.testing.FakeScheduler;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -345,20 +346,16 @@ class ConnectionStateRecoveryTest {
   }
 
   /**
-   * A client whose attempt to resume was cut while the adapter was still restoring comes back on
-   * another connection at once: the second attempt waits for the first to end (its client gone,
-   * the session stored again) and then gets the session, rooms included.
+   * A server whose adapter finds a session at once (as a Redis read would) but answers only when
+   * the test runs the task it adds to {@code restoresToFinish}.
    */
-  @Test
-  void aSecondAttemptWhileTheFirstIsStillRestoringWaitsForItAndResumes() {
-    List<Runnable> restoresToFinish = new CopyOnWriteArrayList<>();
-    Server server = new Server(ServerOptions.builder()
+  private Server serverWithHeldRestores(List<Runnable> restoresToFinish) {
+    return new Server(ServerOptions.builder()
         .connectionStateRecovery(ConnectionStateRecovery.defaults().withMaxDisconnectionDuration(Duration.ofSeconds(30)))
         .engine(EngineOptions.builder().scheduler(clock).executor(Runnable::run).build())
         .adapter(namespace -> new InMemoryAdapter(namespace) {
           @Override
           public CompletableFuture<RestoreResult> restoreSession(String pid, String offset) {
-            // Found at once (as a Redis read would), answered when the test says.
             RestoreResult found = super.restoreSession(pid, offset).join();
             CompletableFuture<RestoreResult> answer = new CompletableFuture<>();
             restoresToFinish.add(() -> answer.complete(found));
@@ -366,6 +363,17 @@ class ConnectionStateRecoveryTest {
           }
         })
         .build());
+  }
+
+  /**
+   * A client whose attempt to resume was cut while the adapter was still restoring comes back on
+   * another connection at once: the second attempt waits for the first to end (its client gone,
+   * the session stored again) and then gets the session, rooms included.
+   */
+  @Test
+  void aSecondAttemptWhileTheFirstIsStillRestoringWaitsForItAndResumes() {
+    List<Runnable> restoresToFinish = new CopyOnWriteArrayList<>();
+    Server server = serverWithHeldRestores(restoresToFinish);
     server.onConnection(connected::add);
     FakeEngineSocket first = new FakeEngineSocket();
     JsonObject hello = connect(server, first, null);
@@ -402,20 +410,8 @@ class ConnectionStateRecoveryTest {
   @Test
   void aTransferSurvivesAClientThatLeavesAgainDuringItsRestore() {
     List<Runnable> restoresToFinish = new CopyOnWriteArrayList<>();
-    Server server = new Server(ServerOptions.builder()
-        .connectionStateRecovery(ConnectionStateRecovery.defaults().withMaxDisconnectionDuration(Duration.ofSeconds(30)))
-        .engine(EngineOptions.builder().scheduler(clock).executor(Runnable::run).build())
-        .adapter(namespace -> new InMemoryAdapter(namespace) {
-          @Override
-          public CompletableFuture<RestoreResult> restoreSession(String pid, String offset) {
-            RestoreResult found = super.restoreSession(pid, offset).join();
-            CompletableFuture<RestoreResult> answer = new CompletableFuture<>();
-            restoresToFinish.add(() -> answer.complete(found));
-            return answer;
-          }
-        })
-        .build());
-    List<dev.belay.stream.InboundStream> uploads = new CopyOnWriteArrayList<>();
+    Server server = serverWithHeldRestores(restoresToFinish);
+    List<InboundStream> uploads = new CopyOnWriteArrayList<>();
     server.onConnection(socket -> {
       connected.add(socket);
       socket.onStream("up", (meta, in) -> uploads.add(in));

@@ -206,6 +206,20 @@ public final class Report {
     }
   }
 
+  /**
+   * Starts server {@code s}'s row with its name; for a row that failed, writes the error and
+   * {@code emptyCells} empty cells and returns false (the row is done).
+   */
+  private boolean nameOrError(String s, JsonObject o, int emptyCells) {
+    md.append("| ").append(NAMES.get(s)).append(" |");
+    if (!o.has("error")) {
+      return true;
+    }
+    md.append(" error: ").append(o.get("error").getAsString().replace("|", "/")).append(" |");
+    md.append(" |".repeat(emptyCells)).append('\n');
+    return false;
+  }
+
   private void windowOneTable(String key) {
     Map<String, JsonObject> byServer = rows.get(key);
     md.append("### ").append(key).append("\n\n| server | round trips/s | p50 ms | p99 ms | server CPU µs/rt"
@@ -216,10 +230,7 @@ public final class Report {
       if (o == null) {
         continue;
       }
-      md.append("| ").append(NAMES.get(s)).append(" |");
-      if (o.has("error")) {
-        md.append(" error: ").append(o.get("error").getAsString().replace("|", "/")).append(" |")
-            .append(" |".repeat(8)).append('\n');
+      if (!nameOrError(s, o, 8)) {
         continue;
       }
       for (String f : List.of("perS", "p50Ms", "p99Ms", "cpuUsPerRoundTrip")) {
@@ -260,10 +271,7 @@ public final class Report {
       if (o == null) {
         continue;
       }
-      md.append("| ").append(NAMES.get(s)).append(" |");
-      if (o.has("error")) {
-        md.append(" error: ").append(o.get("error").getAsString().replace("|", "/")).append(" |");
-        md.append(" |".repeat(heads.length + (ratioB != null ? 1 : 0))).append('\n');
+      if (!nameOrError(s, o, heads.length + (ratioB != null ? 1 : 0))) {
         continue;
       }
       for (String f : fields) {
