@@ -10,7 +10,6 @@ import dev.belay.engine.TransportRequest;
 import dev.belay.parser.EncodedPacket;
 import dev.belay.parser.SocketEncoder;
 import dev.belay.parser.SocketPacket;
-import dev.belay.parser.SocketPacketType;
 import dev.belay.stream.OutboundStream;
 import dev.belay.stream.SocketStreams;
 import dev.belay.stream.StreamListener;
@@ -77,7 +76,7 @@ public final class Socket implements RemoteSocket {
   private final Map<String, Object> auth;
   // Built once on first handshake(), under this socket's monitor; any thread reads.
   private volatile Handshake handshake;
-  private final LocalSocket local = new Local();
+  private final LocalSocket local = new SocketAsLocal(this);
   // Application data; created on first data() under this socket's monitor (most sockets never
   // use it), then any thread.
   private volatile Map<String, Object> data;
@@ -747,58 +746,15 @@ public final class Socket implements RemoteSocket {
     return local;
   }
 
+  /** Its session as it stands, for the adapter to keep (live sessions), or null when not connected or without recovery. */
+  SessionToPersist sessionToKeep() {
+    if (pid == null || state != State.CONNECTED) return null;
+    Map<String, Object> d = data;
+    return new SessionToPersist(id, pid, List.copyOf(rooms()), d == null ? Map.of() : Map.copyOf(d));
+  }
+
   @Override
   public String toString() {
     return "Socket[" + id + " " + namespace.name() + " " + state + "]";
-  }
-
-  /** The socket as the adapter sees it. */
-  private final class Local implements LocalSocket {
-    @Override
-    public String id() {
-      return id;
-    }
-
-    @Override
-    public void write(EncodedPacket packet, boolean isVolatile) {
-      if (state != State.CONNECTED) return;
-      notifyOutgoingOf(packet);
-      client.write(packet, isVolatile);
-    }
-
-    @Override
-    public boolean writeWithAck(EncodedPacket packet, long ackId, AckCallback onAck) {
-      if (!expectAck(ackId, onAck)) return false;
-      notifyOutgoingOf(packet);
-      client.write(packet, false);
-      return true;
-    }
-
-    private void notifyOutgoingOf(EncodedPacket packet) {
-      SocketPacket source = packet.source();
-      if (source != null && source.data() instanceof List<?> eventData
-          && (source.type() == SocketPacketType.EVENT || source.type() == SocketPacketType.BINARY_EVENT)) {
-        @SuppressWarnings("unchecked")
-        List<Object> data = (List<Object>) eventData;
-        notifyOutgoing(data);
-      }
-    }
-
-    @Override
-    public void forgetAck(long ackId) {
-      Socket.this.forgetAck(ackId);
-    }
-
-    @Override
-    public RemoteSocket socket() {
-      return Socket.this;
-    }
-
-    @Override
-    public SessionToPersist session() {
-      if (pid == null || state != State.CONNECTED) return null;
-      Map<String, Object> d = data;
-      return new SessionToPersist(id, pid, List.copyOf(rooms()), d == null ? Map.of() : Map.copyOf(d));
-    }
   }
 }
