@@ -672,19 +672,27 @@ public final class Socket implements RemoteSocket {
     if (!recovered) return;
     List<String> rooms = List.copyOf(rooms());
     namespace.adapter().delAll(id);
-    if (keep) persist(rooms, data == null ? Map.of() : Map.copyOf(data));
-    // The transfers it took over go back with the session (or fail with it).
-    if (streams != null) {
-      streams.suspend(keep ? pid : null, client.server().options().connectionStateRecovery(),
-          keep ? "left again while reconnecting" : "refused on reconnection");
-    }
+    storeSession(keep, rooms, keep ? "left again while reconnecting" : "refused on reconnection");
   }
 
-  private void persist(List<String> rooms, Map<String, Object> snapshot) {
-    // The socket layer's part first: once the adapter has the session, a client on another lane
-    // may restore it at once, and must find the answers already there.
-    namespace.keep(pid, new Namespace.KeptSession(replies, resumePoint));
-    namespace.adapter().persistSession(new SessionToPersist(id, pid, rooms, snapshot));
+  /**
+   * With {@code keep}, stores this socket's session for a later restore: the socket layer's part,
+   * the adapter's ({@code rooms} and data) and its open transfers; without, its transfers fail for
+   * {@code reason}.
+   */
+  private void storeSession(boolean keep, List<String> rooms, String reason) {
+    if (keep) {
+      // The socket layer's part first: once the adapter has the session, a client on another lane
+      // may restore it at once, and must find the answers already there.
+      namespace.keep(pid, new Namespace.KeptSession(replies, resumePoint));
+      namespace.adapter().persistSession(new SessionToPersist(id, pid, rooms, dataSnapshot()));
+    }
+    if (streams != null) streams.suspend(keep ? pid : null, client.server().options().connectionStateRecovery(), reason);
+  }
+
+  private Map<String, Object> dataSnapshot() {
+    Map<String, Object> d = data;
+    return d == null ? Map.of() : Map.copyOf(d);
   }
 
   /**
@@ -735,9 +743,8 @@ public final class Socket implements RemoteSocket {
     client.remove(this);
     // Stored only once this socket is out of its rooms and its namespace, so that a client quick
     // to come back never has its restored rooms taken away by this departure.
-    if (keep) persist(lastRooms, data == null ? Map.of() : Map.copyOf(data));
+    storeSession(keep, lastRooms, reason.text());
     acks.failAll("socket disconnected: " + reason.text());
-    if (streams != null) streams.suspend(keep ? pid : null, client.server().options().connectionStateRecovery(), reason.text());
     listeners.fireDisconnect(reason);
     client.server().observer().socketDisconnected(reason);
   }
@@ -749,8 +756,7 @@ public final class Socket implements RemoteSocket {
   /** Its session as it stands, for the adapter to keep (live sessions), or null when not connected or without recovery. */
   SessionToPersist sessionToKeep() {
     if (pid == null || state != State.CONNECTED) return null;
-    Map<String, Object> d = data;
-    return new SessionToPersist(id, pid, List.copyOf(rooms()), d == null ? Map.of() : Map.copyOf(d));
+    return new SessionToPersist(id, pid, List.copyOf(rooms()), dataSnapshot());
   }
 
   @Override

@@ -1,8 +1,8 @@
 package dev.belay;
 
-import dev.belay.parser.EncodedPacket;
 import dev.belay.adapter.LocalSocket;
 import dev.belay.adapter.SessionToPersist;
+import dev.belay.parser.EncodedPacket;
 import dev.belay.parser.SocketPacket;
 import dev.belay.parser.SocketPacketType;
 import java.util.List;

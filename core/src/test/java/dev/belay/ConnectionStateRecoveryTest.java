@@ -57,6 +57,19 @@ class ConnectionStateRecoveryTest {
     return JsonParser.parseString(reply.substring(1)).getAsJsonObject();
   }
 
+  /** The CONNECT of a client resuming the session {@code hello} answered, after {@code offset}. */
+  private static String resumeConnect(JsonObject hello, String offset) {
+    return "0{\"pid\":\"" + hello.get("pid").getAsString() + "\",\"offset\":\"" + offset + "\"}";
+  }
+
+  /** A new connection of a client that sends {@code connectPacket} on it at once. */
+  private static FakeEngineSocket attempt(Server server, String connectPacket) {
+    FakeEngineSocket conn = new FakeEngineSocket();
+    server.attach(conn);
+    conn.receive(connectPacket);
+    return conn;
+  }
+
   private static String offsetOf(String eventText) {
     return eventText.substring(eventText.lastIndexOf(",\"") + 2, eventText.length() - 2);
   }
@@ -289,7 +302,7 @@ class ConnectionStateRecoveryTest {
 
     FakeEngineSocket second = new FakeEngineSocket();
     server.attach(second);
-    second.receive("0{\"pid\":\"" + hello.get("pid").getAsString() + "\",\"offset\":\"" + offset + "\"}");
+    second.receive(resumeConnect(hello, offset));
     assertTrue(second.texts().get(0).startsWith("4{\"message\":\"not now\""), second.texts().get(0));
     assertEquals(Map.of(), Map.copyOf(server.sockets().sockets()));
     assertTrue(server.sockets().adapter().sockets(java.util.Set.of("room")).isEmpty());
@@ -379,16 +392,11 @@ class ConnectionStateRecoveryTest {
     JsonObject hello = connect(server, first, null);
     connected.get(0).join("news");
     server.to("news").emit("headline", 1);
-    String resume = "0{\"pid\":\"" + hello.get("pid").getAsString() + "\",\"offset\":\"" + offsetOf(first.lastText()) + "\"}";
+    String resume = resumeConnect(hello, offsetOf(first.lastText()));
     first.close(CloseReason.TRANSPORT_CLOSE);
 
-    FakeEngineSocket cut = new FakeEngineSocket();
-    server.attach(cut);
-    cut.receive(resume);
-    cut.close(CloseReason.TRANSPORT_CLOSE); // before the adapter answered
-    FakeEngineSocket again = new FakeEngineSocket();
-    server.attach(again);
-    again.receive(resume);
+    attempt(server, resume).close(CloseReason.TRANSPORT_CLOSE); // before the adapter answered
+    FakeEngineSocket again = attempt(server, resume);
     assertEquals(1, restoresToFinish.size(), "the second attempt waits for the first");
 
     restoresToFinish.remove(0).run(); // the first ends: its client is gone, the session is kept again
@@ -422,18 +430,13 @@ class ConnectionStateRecoveryTest {
     assertEquals(1, uploads.size());
     assertTrue(first.lastText().startsWith("2[\"belay:credit\",\"c1\",0,"), first.texts().toString());
     connected.get(0).emit("hello");
-    String resume = "0{\"pid\":\"" + hello.get("pid").getAsString() + "\",\"offset\":\"" + offsetOf(first.lastText()) + "\"}";
+    String resume = resumeConnect(hello, offsetOf(first.lastText()));
     first.close(CloseReason.TRANSPORT_CLOSE);
 
-    FakeEngineSocket cut = new FakeEngineSocket();
-    server.attach(cut);
-    cut.receive(resume);
-    cut.close(CloseReason.TRANSPORT_CLOSE); // before the restore ended
+    attempt(server, resume).close(CloseReason.TRANSPORT_CLOSE); // before the restore ended
     restoresToFinish.remove(0).run();
 
-    FakeEngineSocket again = new FakeEngineSocket();
-    server.attach(again);
-    again.receive(resume);
+    FakeEngineSocket again = attempt(server, resume);
     restoresToFinish.remove(0).run();
     assertTrue(connected.get(connected.size() - 1).recovered());
     again.receive("2[\"belay:resume\",{\"id\":\"c1\"}]");
@@ -471,7 +474,7 @@ class ConnectionStateRecoveryTest {
     JsonObject hello = connect(server, first, null);
     connected.get(0).join("news");
     server.to("news").emit("headline", 1);
-    resume[0] = "0{\"pid\":\"" + hello.get("pid").getAsString() + "\",\"offset\":\"" + offsetOf(first.lastText()) + "\"}";
+    resume[0] = resumeConnect(hello, offsetOf(first.lastText()));
     first.close(CloseReason.TRANSPORT_CLOSE);
 
     JsonObject back = JsonParser.parseString(again.texts().get(0).substring(1)).getAsJsonObject();

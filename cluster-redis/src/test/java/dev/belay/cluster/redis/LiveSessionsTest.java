@@ -198,17 +198,16 @@ class LiveSessionsTest {
   /** The rooms stored for {@code pid} in one read, empty when there is no record. */
   private List<String> roomsOf(String pid) {
     String value = probe.get("sio:session:" + pid);
-    if (value == null) return List.of();
-    try {
-      return RedisSessionStore.decode(value).rooms();
-    } catch (ClusterWireException e) {
-      throw new AssertionError(e);
-    }
+    return value == null ? List.of() : decode(value).rooms();
   }
 
   private StoredSession stored(String pid) {
+    return decode(probe.get("sio:session:" + pid));
+  }
+
+  private static StoredSession decode(String value) {
     try {
-      return RedisSessionStore.decode(probe.get("sio:session:" + pid));
+      return RedisSessionStore.decode(value);
     } catch (ClusterWireException e) {
       throw new AssertionError(e);
     }
