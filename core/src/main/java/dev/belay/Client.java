@@ -243,20 +243,12 @@ final class Client {
 
   /**
    * Lane. Asks the adapter for the session {@code pid} stood for, after {@code offset} or, without
-   * one, after the point its socket started from, then makes the socket.
+   * one, after the point its socket started from (kept with the session, so any node can tell),
+   * then makes the socket.
    */
   private void restore(Namespace namespace, Map<String, Object> auth, String pid, String offset,
       ConnectionStateRecovery recovery) {
-    String after = offset;
-    if (after == null) {
-      String start = namespace.keptResumePoint(pid);
-      if (start == null) {
-        createSocket(namespace, auth, RestoreResult.failed(RecoveryFailure.UNKNOWN), recovery);
-        return;
-      }
-      after = start.isEmpty() ? null : start;
-    }
-    namespace.adapter().restoreSession(pid, after).whenComplete((result, error) -> runOnLane(() -> {
+    namespace.adapter().restoreSession(pid, offset).whenComplete((result, error) -> runOnLane(() -> {
       RestoreResult outcome = result != null ? result : RestoreResult.failed(RecoveryFailure.UNKNOWN);
       if (error != null) LOG.log(System.Logger.Level.WARNING, "restoring a session failed", error);
       createSocket(namespace, auth, outcome, recovery);

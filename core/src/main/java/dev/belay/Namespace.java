@@ -68,17 +68,11 @@ public final class Namespace {
   // Ack ids of this namespace, shared by socket emits and broadcasts (as in Socket.IO) so that a
   // broadcast's id never collides with one a socket already waits for; any thread.
   private final java.util.concurrent.atomic.AtomicLong nextAckId = new java.util.concurrent.atomic.AtomicLong();
-  // pid -> what the socket layer keeps of a disconnected socket for the one restored in its place;
-  // null when recovery is off. Bounded in time (maxDisconnectionDuration, on the server's clock)
+  // pid -> the answers a disconnected socket gave, kept by the socket layer next to the adapter's
+  // session for the socket restored in its place; null when recovery is off. Bounded in time (maxDisconnectionDuration, on the server's clock)
   // and count; thread-safe.
-  private final Cache<String, KeptSession> keptReplies;
+  private final Cache<String, AckReplies> keptReplies;
 
-  /**
-   * What the socket layer keeps of a disconnected socket, next to the adapter's session: the
-   * answers it gave (or null) and where a client that got no packet resumes ({@link
-   * dev.belay.adapter.Adapter#resumePoint}).
-   */
-  record KeptSession(AckReplies replies, String resumePoint) {}
   // pid -> connected socket, with recovery on (else null); written on client lanes, read anywhere.
   private final Map<String, Socket> socketsByPid;
 
@@ -372,20 +366,14 @@ public final class Namespace {
     }
   }
 
-  /** Keeps what the socket layer needs of a disconnected socket that may be restored under {@code pid}. */
-  void keep(String pid, KeptSession kept) {
-    if (keptReplies != null) keptReplies.put(pid, kept);
+  /** Keeps the answers of a disconnected socket that may be restored under {@code pid}. */
+  void keepReplies(String pid, AckReplies replies) {
+    if (keptReplies != null) keptReplies.put(pid, replies);
   }
 
-  /** Takes back what was kept under {@code pid}, or null. */
-  KeptSession takeKept(String pid) {
+  /** Takes back the answers kept under {@code pid}, or null. */
+  AckReplies takeReplies(String pid) {
     return keptReplies == null ? null : keptReplies.asMap().remove(pid);
-  }
-
-  /** Where a client without an offset resumes the session {@code pid} from (see {@link KeptSession}), or null. */
-  String keptResumePoint(String pid) {
-    KeptSession kept = keptReplies == null ? null : keptReplies.getIfPresent(pid);
-    return kept == null ? null : kept.resumePoint();
   }
 
   /** The connected socket whose private id is {@code pid}, or null. */

@@ -60,7 +60,7 @@ public final class Socket implements RemoteSocket {
   // Why the client's attempt to recover failed, or null (no attempt, or it succeeded); final.
   private final RecoveryFailure recoveryFailure;
   // Where a client that got no packet yet resumes from (Adapter.resumePoint), taken when the socket
-  // was first created; null when recovery is off or the adapter cannot tell. Final.
+  // was first created and kept with its session; null when recovery is off or the adapter cannot tell. Final.
   private final String resumePoint;
   // The restored session's missed packets, sent right after CONNECT, then null; confined to the lane.
   private List<List<Object>> missedPackets;
@@ -112,11 +112,11 @@ public final class Socket implements RemoteSocket {
       this.pid = restored.pid();
       if (!restored.data().isEmpty()) data().putAll(withoutNulls(restored.data()));
       this.missedPackets = restored.missedPackets();
-      Namespace.KeptSession kept = namespace.takeKept(pid);
-      this.resumePoint = kept == null ? null : kept.resumePoint();
-      if (kept != null && kept.replies() != null) {
-        kept.replies().moveTo(this);
-        this.replies = kept.replies();
+      this.resumePoint = restored.resumePoint();
+      AckReplies kept = namespace.takeReplies(pid);
+      if (kept != null) {
+        kept.moveTo(this);
+        this.replies = kept;
       }
       this.streams = SocketStreams.takeOver(client.server().streams(), pid, new SocketStreamLink(this));
     } else {
@@ -684,8 +684,8 @@ public final class Socket implements RemoteSocket {
     if (keep) {
       // The socket layer's part first: once the adapter has the session, a client on another lane
       // may restore it at once, and must find the answers already there.
-      namespace.keep(pid, new Namespace.KeptSession(replies, resumePoint));
-      namespace.adapter().persistSession(new SessionToPersist(id, pid, rooms, dataSnapshot()));
+      if (replies != null) namespace.keepReplies(pid, replies);
+      namespace.adapter().persistSession(new SessionToPersist(id, pid, rooms, dataSnapshot(), resumePoint));
     }
     if (streams != null) streams.suspend(keep ? pid : null, client.server().options().connectionStateRecovery(), reason);
   }
@@ -756,7 +756,7 @@ public final class Socket implements RemoteSocket {
   /** Its session as it stands, for the adapter to keep (live sessions), or null when not connected or without recovery. */
   SessionToPersist sessionToKeep() {
     if (pid == null || state != State.CONNECTED) return null;
-    return new SessionToPersist(id, pid, List.copyOf(rooms()), dataSnapshot());
+    return new SessionToPersist(id, pid, List.copyOf(rooms()), dataSnapshot(), resumePoint);
   }
 
   @Override

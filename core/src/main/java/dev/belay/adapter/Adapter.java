@@ -127,15 +127,17 @@ public interface Adapter extends AutoCloseable {
 
   /**
    * Takes back (once: the pid is consumed) the session {@code pid} stood for, with the packets it
-   * missed after {@code offset} in order, or the reason it cannot be restored.
+   * missed after {@code offset} in order, or the reason it cannot be restored. A null {@code
+   * offset} is a client that got no packet yet: it resumes from the session's {@link
+   * SessionToPersist#resumePoint()}, and fails as {@link RecoveryFailure#UNKNOWN} when that is null.
    */
   CompletableFuture<RestoreResult> restoreSession(String pid, String offset);
 
   /**
    * Where a client that has received no packet yet would resume from, taken when its socket is
-   * created: the offset of the last packet stored now, {@code ""} when none is (every later packet
-   * counts, {@code restoreSession(pid, null)}), or null when this adapter cannot tell; such a
-   * client then gets a fresh socket, as in Socket.IO.
+   * created and kept with its session ({@link SessionToPersist#resumePoint()}): the offset of the
+   * last packet stored or delivered now, {@code ""} when every stored packet counts, or null when
+   * this adapter cannot tell; such a client then gets a fresh socket, as in Socket.IO.
    */
   default String resumePoint() {
     return null;

@@ -85,10 +85,11 @@ public final class SessionStore {
 
   /**
    * Takes the session {@code pid} stood for (it cannot be restored twice) with every stored packet
-   * after {@code offset} that its rooms would have received, in order; or says why not. An offset
-   * that is no longer stored (or null: the client got nothing yet) counts as older than every
-   * stored packet, unless the cap dropped packets within maxDisconnectionDuration of the
-   * disconnection ({@link RecoveryFailure#TOO_MANY_MISSED_PACKETS}).
+   * after {@code offset} that its rooms would have received, in order; or says why not. A null
+   * offset (the client got nothing yet) stands for the session's resume point: unknown fails,
+   * {@code ""} is older than every stored packet. An offset that is no longer stored counts as
+   * older than every stored packet, unless the cap dropped packets within maxDisconnectionDuration
+   * of the disconnection ({@link RecoveryFailure#TOO_MANY_MISSED_PACKETS}).
    */
   public RestoreResult restore(String pid, String offset) {
     PersistedSession persisted = pid == null ? null : sessions.asMap().remove(pid);
@@ -96,27 +97,30 @@ public final class SessionStore {
     long now = clock.nowMillis();
     if (now - persisted.disconnectedAt() > maxDisconnectionMillis) return RestoreResult.failed(RecoveryFailure.EXPIRED);
     SessionToPersist session = persisted.session();
+    String after = offset != null ? offset : session.resumePoint();
+    if (after == null) return RestoreResult.failed(RecoveryFailure.UNKNOWN);
     List<List<Object>> missed = new ArrayList<>();
     synchronized (this) {
       dropOlderThan(now - maxDisconnectionMillis);
-      Long known = offset == null ? null : sequenceByOffset.get(offset);
-      long after;
+      Long known = sequenceByOffset.get(after);
+      long afterSequence;
       if (known != null) {
-        after = known;
+        afterSequence = known;
       } else if (lastCapEvictionAt >= persisted.disconnectedAt() - maxDisconnectionMillis) {
         // The offset is not stored and the cap pushed packets out around the client's absence:
         // some it missed may be gone.
         return RestoreResult.failed(RecoveryFailure.TOO_MANY_MISSED_PACKETS);
       } else {
-        // No offset, or one older than every packet kept: only age has dropped packets since, and
-        // those are older than the disconnection, so every stored packet counts as missed.
-        after = Long.MIN_VALUE;
+        // From the start, or an offset older than every packet kept: only age has dropped packets
+        // since, and those are older than the disconnection, so every stored packet counts as missed.
+        afterSequence = Long.MIN_VALUE;
       }
       for (StoredPacket packet : packets) {
-        if (packet.sequence() > after && packet.opts().matches(session.rooms())) missed.add(packet.data());
+        if (packet.sequence() > afterSequence && packet.opts().matches(session.rooms())) missed.add(packet.data());
       }
     }
-    return RestoreResult.restored(new Session(session.sid(), session.pid(), session.rooms(), session.data(), missed));
+    return RestoreResult.restored(
+        new Session(session.sid(), session.pid(), session.rooms(), session.data(), missed, session.resumePoint()));
   }
 
   /** The offset of the newest stored packet, or {@code ""} when none is stored. */

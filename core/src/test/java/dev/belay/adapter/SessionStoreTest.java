@@ -99,9 +99,26 @@ class SessionStoreTest {
   }
 
   @Test
-  void aClientThatGotNothingYetGetsEverythingStoredForIt() {
-    store.persist(session("pid-1", "sid-1"));
+  void aClientThatGotNothingYetGetsEverythingStoredAfterItsSessionsResumePoint() {
+    append("o0", "before", BroadcastOptions.ALL);
+    store.persist(new SessionToPersist("sid-1", "pid-1", List.of("sid-1"), Map.of(), "o0"));
+    append("o1", "hello", to(Set.of("sid-1"), Set.of()));
+    RestoreResult result = store.restore("pid-1", null);
+    assertEquals(List.of(List.of("hello", "o1")), result.session().missedPackets());
+    assertEquals("o0", result.session().resumePoint(), "kept for a client that still gets nothing before its next drop");
+  }
+
+  @Test
+  void anEmptyResumePointIsTheStartOfTheStore() {
+    store.persist(new SessionToPersist("sid-1", "pid-1", List.of("sid-1"), Map.of(), ""));
     append("o1", "hello", to(Set.of("sid-1"), Set.of()));
     assertEquals(List.of(List.of("hello", "o1")), store.restore("pid-1", null).session().missedPackets());
+  }
+
+  @Test
+  void aClientWithoutOffsetCannotResumeASessionWithoutResumePoint() {
+    store.persist(session("pid-1", "sid-1"));
+    append("o1", "hello", to(Set.of("sid-1"), Set.of()));
+    assertEquals(RecoveryFailure.UNKNOWN, store.restore("pid-1", null).failure());
   }
 }

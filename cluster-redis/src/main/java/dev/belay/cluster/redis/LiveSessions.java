@@ -165,8 +165,7 @@ final class LiveSessions {
       }
       byte[] value;
       try {
-        value = RedisSessionStore.encode(new RedisSessionStore.StoredSession(session.sid(), session.pid(),
-            session.rooms(), session.data(), List.of())).getBytes(StandardCharsets.US_ASCII);
+        value = RedisSessionStore.encode(RedisSessionStore.StoredSession.of(session)).getBytes(StandardCharsets.US_ASCII);
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.WARNING, "the data of socket " + entry.socketId + " cannot be kept in Redis", e);
         entry.dirty = false;

@@ -1,5 +1,6 @@
 package dev.belay.cluster.redis;
 
+import dev.belay.adapter.SessionToPersist;
 import io.lettuce.core.Range;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.StreamMessage;
@@ -35,12 +36,30 @@ public final class RedisSessionStore {
   /** Entries read per XRANGE call. */
   static final int RANGE_COUNT = 1000;
   private static final Pattern OFFSET = Pattern.compile("^[0-9]+-[0-9]+$");
+  /** The key of a session's resume point in its record, next to the Node adapter's four. */
+  static final String RESUME_POINT = "resumePoint";
+  /** The resume point of a socket created before its node read any entry of an empty stream. */
+  static final String STREAM_START = "0-0";
 
   /**
-   * A session: the socket's id, its private id, rooms and data, and on restore the argument lists
-   * of the event packets it missed, each ending with its stream offset.
+   * A session: the socket's id, its private id, rooms and data, on restore the argument lists of
+   * the event packets it missed, each ending with its stream offset, and where a client that got
+   * no packet yet resumes from (the last stream entry its node had read when the socket was
+   * created; null when unknown, as in sessions a Node node stored).
    */
-  public record StoredSession(String sid, String pid, List<String> rooms, Object data, List<List<Object>> missedPackets) {}
+  public record StoredSession(String sid, String pid, List<String> rooms, Object data, List<List<Object>> missedPackets,
+      String resumePoint) {
+    /** A session whose resume point is unknown. */
+    public StoredSession(String sid, String pid, List<String> rooms, Object data, List<List<Object>> missedPackets) {
+      this(sid, pid, rooms, data, missedPackets, null);
+    }
+
+    /** The session the socket layer hands over to be kept. */
+    static StoredSession of(SessionToPersist session) {
+      return new StoredSession(session.sid(), session.pid(), session.rooms(), session.data(), List.of(),
+          session.resumePoint());
+    }
+  }
 
   private final StatefulRedisConnection<String, byte[]> connection;
   private final RedisStreamsOptions options;
@@ -55,17 +74,21 @@ public final class RedisSessionStore {
     return new RedisSessionStore(transport.commands(), transport.options());
   }
 
-  /** Encodes a session as the Node adapter stores it: base64 of MessagePack {sid, pid, rooms, data}. */
+  /**
+   * Encodes a session as the Node adapter stores it: base64 of MessagePack {sid, pid, rooms, data},
+   * plus {@code resumePoint} when known (the Node adapter ignores it).
+   */
   static String encode(StoredSession session) {
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("sid", session.sid());
     map.put("pid", session.pid());
     map.put("rooms", session.rooms());
     map.put("data", session.data());
+    if (session.resumePoint() != null) map.put(RESUME_POINT, session.resumePoint());
     return Base64.getEncoder().encodeToString(MessagePack.encode(map));
   }
 
-  /** Decodes a stored session; its missed packets are empty. */
+  /** Decodes a stored session; its missed packets are empty, its resume point null unless a valid one is there. */
   static StoredSession decode(String stored) throws ClusterWireException {
     Object value;
     try {
@@ -79,7 +102,8 @@ public final class RedisSessionStore {
     }
     List<String> roomNames = new ArrayList<>();
     for (Object room : rooms) roomNames.add(String.valueOf(room));
-    return new StoredSession(sid, pid, List.copyOf(roomNames), map.get("data"), List.of());
+    String resumePoint = map.get(RESUME_POINT) instanceof String point && OFFSET.matcher(point).matches() ? point : null;
+    return new StoredSession(sid, pid, List.copyOf(roomNames), map.get("data"), List.of(), resumePoint);
   }
 
   /** Stores {@code session} under its pid for {@code ttl}. */
@@ -91,8 +115,9 @@ public final class RedisSessionStore {
 
   /**
    * Finds the session {@code pid} of namespace {@code nsp} and the broadcasts it missed after
-   * {@code offset}; empty when the offset is malformed or gone from the stream, or the session
-   * expired or was left on purpose.
+   * {@code offset} (null: after the session's resume point, for a client that got no packet);
+   * empty when the offset is malformed or gone from the stream, the session has no resume point
+   * for a client without offset, or the session expired or was left on purpose.
    */
   public CompletableFuture<Optional<StoredSession>> restore(String nsp, String pid, String offset) {
     return restore(nsp, pid, offset, found -> { });
@@ -105,8 +130,9 @@ public final class RedisSessionStore {
    */
   public CompletableFuture<Optional<StoredSession>> restore(String nsp, String pid, String offset,
       java.util.function.Consumer<StoredSession> beforeReading) {
-    if (offset == null || !OFFSET.matcher(offset).matches()) return CompletableFuture.completedFuture(Optional.empty());
     String key = options.sessionKeyPrefix() + pid;
+    if (offset == null) return restoreFromResumePoint(nsp, key, beforeReading);
+    if (!OFFSET.matcher(offset).matches()) return CompletableFuture.completedFuture(Optional.empty());
     return readKey(key).thenCombine(entryExists(offset), (stored, exists) -> {
       if (stored == null || !exists) return Optional.<StoredSession>empty();
       try {
@@ -119,6 +145,51 @@ public final class RedisSessionStore {
       beforeReading.accept(found.get());
       return missedAfter(nsp, found.get(), offset, new ArrayList<>(), 0).thenApply(Optional::of);
     });
+  }
+
+  /** As {@link #restore}, for a client without offset: after the resume point its session was stored with. */
+  private CompletableFuture<Optional<StoredSession>> restoreFromResumePoint(String nsp, String key,
+      java.util.function.Consumer<StoredSession> beforeReading) {
+    return readKey(key).thenCompose(stored -> {
+      StoredSession session;
+      try {
+        session = stored == null ? null : decode(new String(stored, StandardCharsets.US_ASCII));
+      } catch (ClusterWireException e) {
+        session = null;
+      }
+      if (session == null || session.resumePoint() == null) return CompletableFuture.completedFuture(Optional.empty());
+      StoredSession found = session;
+      return intactAfter(found.resumePoint()).thenCompose(intact -> {
+        if (!intact) return CompletableFuture.completedFuture(Optional.<StoredSession>empty());
+        beforeReading.accept(found);
+        return missedAfter(nsp, found, found.resumePoint(), new ArrayList<>(), 0).thenApply(Optional::of);
+      });
+    });
+  }
+
+  /**
+   * Whether the stream still holds every entry after {@code point}: the entry itself is there, or
+   * for the start of the stream, it holds every entry ever added (Redis 7's {@code entries-added}
+   * equals its {@code length}: nothing trimmed or deleted; on older servers that cannot be told,
+   * and the answer is no), or it does not exist (nothing was ever added).
+   */
+  private CompletableFuture<Boolean> intactAfter(String point) {
+    if (!STREAM_START.equals(point)) return entryExists(point);
+    return connection.async().xinfoStream(options.streamName()).toCompletableFuture().handle((info, error) -> {
+      if (error != null) return String.valueOf(error.getMessage()).contains("no such key");
+      String length = null;
+      String added = null;
+      for (int i = 0; i + 1 < info.size(); i += 2) {
+        String field = text(info.get(i));
+        if (field.equals("length")) length = text(info.get(i + 1));
+        if (field.equals("entries-added")) added = text(info.get(i + 1));
+      }
+      return added != null && added.equals(length);
+    });
+  }
+
+  private static String text(Object value) {
+    return value instanceof byte[] bytes ? new String(bytes, StandardCharsets.US_ASCII) : String.valueOf(value);
   }
 
   /**
@@ -181,6 +252,7 @@ public final class RedisSessionStore {
   }
 
   private static StoredSession withMissed(StoredSession session, List<List<Object>> missed) {
-    return new StoredSession(session.sid(), session.pid(), session.rooms(), session.data(), List.copyOf(missed));
+    return new StoredSession(session.sid(), session.pid(), session.rooms(), session.data(), List.copyOf(missed),
+        session.resumePoint());
   }
 }

@@ -122,12 +122,15 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
   }
 
   /**
-   * Unknown: where a socket started in the shared stream cannot be told from here, so a client
-   * that got no packet yet gets a fresh socket, as with Node's adapter.
+   * The last stream entry this node has read: with recovery on, every broadcast reaches this
+   * node's sockets as it is read back from the stream, and an entry counts as read once it was
+   * handed to them, so a socket created now gets every later entry its rooms match. Kept with the
+   * session in Redis, so a client that got no packet yet recovers on any Belay node (Node's
+   * adapter gives it a fresh socket); null before the first read.
    */
   @Override
   public String resumePoint() {
-    return null;
+    return transport.lastReadId();
   }
 
   /** The stream hands every node its own entries back, in the one order all nodes read. */
@@ -228,8 +231,8 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
     ConnectionStateRecovery recovery = namespace().recovery();
     if (recovery == null) return;
     try {
-      lastPersist = sessions.persist(new RedisSessionStore.StoredSession(session.sid(), session.pid(), session.rooms(),
-          session.data(), List.of()), recovery.maxDisconnectionDuration()).exceptionally(error -> {
+      lastPersist = sessions.persist(RedisSessionStore.StoredSession.of(session), recovery.maxDisconnectionDuration())
+          .exceptionally(error -> {
             LOG.log(System.Logger.Level.WARNING, "cannot store session " + session.sid() + " in Redis", error);
             return null;
           });
@@ -247,7 +250,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
       if (error != null || found.isEmpty()) return RestoreResult.failed(RecoveryFailure.UNKNOWN);
       RedisSessionStore.StoredSession s = found.get();
       List<List<Object>> missed = s.missedPackets();
-      String last = offset;
+      String last = offset != null ? offset : s.resumePoint();
       if (!missed.isEmpty() && !missed.get(missed.size() - 1).isEmpty()
           && missed.get(missed.size() - 1).get(missed.get(missed.size() - 1).size() - 1) instanceof String o) {
         last = o;
@@ -256,7 +259,7 @@ public final class RedisStreamsAdapter extends ClusterAdapter {
       @SuppressWarnings("unchecked")
       java.util.Map<String, Object> data = s.data() instanceof java.util.Map<?, ?> m
           ? (java.util.Map<String, Object>) m : java.util.Map.of();
-      return RestoreResult.restored(new Session(s.sid(), s.pid(), s.rooms(), data, s.missedPackets()));
+      return RestoreResult.restored(new Session(s.sid(), s.pid(), s.rooms(), data, s.missedPackets(), s.resumePoint()));
     });
   }
 

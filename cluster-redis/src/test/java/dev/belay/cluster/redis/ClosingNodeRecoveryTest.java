@@ -3,15 +3,8 @@ package dev.belay.cluster.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.belay.ConnectionStateRecovery;
-import dev.belay.Server;
-import dev.belay.ServerOptions;
 import dev.belay.cluster.redis.testing.RedisServer;
 import dev.belay.testing.EngineClient;
-import dev.belay.transport.BelayHandler;
-import io.lettuce.core.RedisClient;
-import io.undertow.Undertow;
-import java.net.InetSocketAddress;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -23,31 +16,11 @@ import org.junit.jupiter.api.Test;
  * clients from the test kit.
  */
 class ClosingNodeRecoveryTest {
-  private record Node(RedisClient client, Server io, Undertow undertow, String base) {
-    static Node start(String redisUri) {
-      RedisClient client = RedisClient.create(redisUri);
-      Server io = new Server(ServerOptions.builder()
-          .adapter(RedisStreamsAdapter.factory(client, RedisStreamsOptions.builder().build()))
-          .connectionStateRecovery(ConnectionStateRecovery.defaults())
-          .build());
-      Undertow undertow = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(new BelayHandler(io.engine())).build();
-      undertow.start();
-      int port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
-      return new Node(client, io, undertow, "http://127.0.0.1:" + port + "/socket.io/");
-    }
-
-    void close() {
-      io.close();
-      undertow.stop();
-      client.shutdown();
-    }
-  }
-
   @Test
   void aClosedNodesClientsResumeOnAnotherNodeEvenWhenRedisIsShutDownRightAfter() throws Exception {
     try (RedisServer redis = RedisServer.start()) {
-      Node a = Node.start(redis.uri());
-      Node b = Node.start(redis.uri());
+      RecoveringNode a = RecoveringNode.start(redis.uri());
+      RecoveringNode b = RecoveringNode.start(redis.uri());
       try {
         String pid;
         String socketId;

@@ -83,6 +83,59 @@ class RedisSessionStoreTest {
   }
 
   @Test
+  void theResumePointTravelsBesideTheNodeAdaptersFourKeys() throws Exception {
+    StoredSession session = new StoredSession("s1", "p1", List.of("s1"), map(), List.of(), "1700000000000-3");
+    assertEquals(session, RedisSessionStore.decode(RedisSessionStore.encode(session)));
+    // base64 of @msgpack/msgpack's encode({sid: "s1", pid: "p1", rooms: ["s1"], data: {}, resumePoint: "1-x"})
+    String malformed = "haNzaWSiczGjcGlkonAxpXJvb21zkaJzMaRkYXRhgKtyZXN1bWVQb2ludKMxLXg=";
+    assertEquals(null, RedisSessionStore.decode(malformed).resumePoint(), "a point that is not a stream id is unknown");
+  }
+
+  @Test
+  void aClientWithoutOffsetResumesAfterItsSessionsResumePoint() throws Exception {
+    broadcast("before", List.of(), List.of());
+    String point = broadcast("start", List.of(), List.of());
+    store.persist(new StoredSession("sid3", "pid3", List.of("sid3"), map(), List.of(), point), Duration.ofSeconds(30))
+        .get(10, TimeUnit.SECONDS);
+    store.persist(new StoredSession("sid4", "pid4", List.of("sid4"), map(), List.of()), Duration.ofSeconds(30))
+        .get(10, TimeUnit.SECONDS);
+    String after = broadcast("after", List.of(), List.of());
+
+    StoredSession restored = store.restore("/", "pid3", null).get(10, TimeUnit.SECONDS).orElseThrow();
+    assertEquals(List.of(List.of("after", after)), restored.missedPackets());
+    assertEquals(point, restored.resumePoint(), "kept for a client that still gets nothing before its next drop");
+    assertTrue(store.restore("/", "pid4", null).get(10, TimeUnit.SECONDS).isEmpty(),
+        "without a resume point (a session a Node node stored) there is nothing to resume from");
+  }
+
+  @Test
+  void fromTheStartOfTheStreamOnlyWhileTheStreamHoldsEveryEntryEverAdded() throws Exception {
+    RedisStreamsTransport own = new RedisStreamsTransport(client,
+        RedisStreamsOptions.builder().streamName("from-start").build());
+    try {
+      RedisSessionStore fromStart = RedisSessionStore.on(own);
+      fromStart.persist(new StoredSession("sid5", "pid5", List.of("sid5"), map(), List.of(),
+          RedisSessionStore.STREAM_START), Duration.ofSeconds(30)).get(10, TimeUnit.SECONDS);
+      assertEquals(List.of(), fromStart.restore("/", "pid5", null).get(10, TimeUnit.SECONDS).orElseThrow()
+          .missedPackets(), "no stream yet: nothing missed");
+      ClusterWireMessage first = new ClusterWireMessage("aaaaaaaaaaaaaaaa", "/", 3, map(
+          "packet", map("type", 2, "data", List.of("first")),
+          "opts", map("rooms", List.of(), "except", List.of(), "flags", map())));
+      String offset = own.publish(first).get(10, TimeUnit.SECONDS);
+      assertEquals(List.of(List.of("first", offset)),
+          fromStart.restore("/", "pid5", null).get(10, TimeUnit.SECONDS).orElseThrow().missedPackets());
+
+      try (var probe = client.connect()) {
+        probe.sync().xtrim("from-start", 0);
+      }
+      assertTrue(fromStart.restore("/", "pid5", null).get(10, TimeUnit.SECONDS).isEmpty(),
+          "entries were trimmed since the start: some may be missed, so the session is not restored");
+    } finally {
+      own.close();
+    }
+  }
+
+  @Test
   void unknownOffsetOrSessionRestoresNothing() throws Exception {
     String offset = broadcast("x", List.of(), List.of());
     store.persist(new StoredSession("sid2", "pid2", List.of("sid2"), null, List.of()), Duration.ofSeconds(30))
