@@ -69,8 +69,8 @@ public final class Namespace {
   // broadcast's id never collides with one a socket already waits for; any thread.
   private final java.util.concurrent.atomic.AtomicLong nextAckId = new java.util.concurrent.atomic.AtomicLong();
   // pid -> the answers a disconnected socket gave, kept by the socket layer next to the adapter's
-  // session for the socket restored in its place; null when recovery is off. Bounded in time (maxDisconnectionDuration, on the server's clock)
-  // and count; thread-safe.
+  // session for the socket restored in its place; null when recovery is off. Bounded in time
+  // (maxDisconnectionDuration, on the server's clock) and count; thread-safe.
   private final Cache<String, AckReplies> keptReplies;
 
   // pid -> connected socket, with recovery on (else null); written on client lanes, read anywhere.

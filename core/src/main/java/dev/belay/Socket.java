@@ -685,7 +685,7 @@ public final class Socket implements RemoteSocket {
       // The socket layer's part first: once the adapter has the session, a client on another lane
       // may restore it at once, and must find the answers already there.
       if (replies != null) namespace.keepReplies(pid, replies);
-      namespace.adapter().persistSession(new SessionToPersist(id, pid, rooms, dataSnapshot(), resumePoint));
+      namespace.adapter().persistSession(session(rooms));
     }
     if (streams != null) streams.suspend(keep ? pid : null, client.server().options().connectionStateRecovery(), reason);
   }
@@ -756,7 +756,12 @@ public final class Socket implements RemoteSocket {
   /** Its session as it stands, for the adapter to keep (live sessions), or null when not connected or without recovery. */
   SessionToPersist sessionToKeep() {
     if (pid == null || state != State.CONNECTED) return null;
-    return new SessionToPersist(id, pid, List.copyOf(rooms()), dataSnapshot(), resumePoint);
+    return session(List.copyOf(rooms()));
+  }
+
+  /** This socket's session with {@code rooms}, for the adapter to keep. */
+  private SessionToPersist session(List<String> rooms) {
+    return new SessionToPersist(id, pid, rooms, dataSnapshot(), resumePoint);
   }
 
   @Override

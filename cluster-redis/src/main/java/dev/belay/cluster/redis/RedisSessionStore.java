@@ -131,40 +131,35 @@ public final class RedisSessionStore {
   public CompletableFuture<Optional<StoredSession>> restore(String nsp, String pid, String offset,
       java.util.function.Consumer<StoredSession> beforeReading) {
     String key = options.sessionKeyPrefix() + pid;
-    if (offset == null) return restoreFromResumePoint(nsp, key, beforeReading);
+    if (offset == null) {
+      // A client that got no packet: the point to read after is in the session itself.
+      return readKey(key).thenApply(RedisSessionStore::decodeOrNull).thenCompose(session ->
+          session == null || session.resumePoint() == null ? CompletableFuture.completedFuture(Optional.empty())
+              : intactAfter(session.resumePoint()).thenCompose(intact ->
+                  replay(nsp, intact ? session : null, session.resumePoint(), beforeReading)));
+    }
     if (!OFFSET.matcher(offset).matches()) return CompletableFuture.completedFuture(Optional.empty());
-    return readKey(key).thenCombine(entryExists(offset), (stored, exists) -> {
-      if (stored == null || !exists) return Optional.<StoredSession>empty();
-      try {
-        return Optional.of(decode(new String(stored, StandardCharsets.US_ASCII)));
-      } catch (ClusterWireException e) {
-        return Optional.<StoredSession>empty();
-      }
-    }).thenCompose(found -> {
-      if (found.isEmpty()) return CompletableFuture.completedFuture(found);
-      beforeReading.accept(found.get());
-      return missedAfter(nsp, found.get(), offset, new ArrayList<>(), 0).thenApply(Optional::of);
-    });
+    // One round trip: the session and the offset's entry are read at once.
+    return readKey(key).thenCombine(entryExists(offset), (stored, exists) -> exists ? decodeOrNull(stored) : null)
+        .thenCompose(session -> replay(nsp, session, offset, beforeReading));
   }
 
-  /** As {@link #restore}, for a client without offset: after the resume point its session was stored with. */
-  private CompletableFuture<Optional<StoredSession>> restoreFromResumePoint(String nsp, String key,
+  /** The stored session, or null when there is none or it cannot be read. */
+  private static StoredSession decodeOrNull(byte[] stored) {
+    if (stored == null) return null;
+    try {
+      return decode(new String(stored, StandardCharsets.US_ASCII));
+    } catch (ClusterWireException e) {
+      return null;
+    }
+  }
+
+  /** {@code session} (none when null) with the broadcasts it missed after {@code after}, read once {@code beforeReading} ran. */
+  private CompletableFuture<Optional<StoredSession>> replay(String nsp, StoredSession session, String after,
       java.util.function.Consumer<StoredSession> beforeReading) {
-    return readKey(key).thenCompose(stored -> {
-      StoredSession session;
-      try {
-        session = stored == null ? null : decode(new String(stored, StandardCharsets.US_ASCII));
-      } catch (ClusterWireException e) {
-        session = null;
-      }
-      if (session == null || session.resumePoint() == null) return CompletableFuture.completedFuture(Optional.empty());
-      StoredSession found = session;
-      return intactAfter(found.resumePoint()).thenCompose(intact -> {
-        if (!intact) return CompletableFuture.completedFuture(Optional.<StoredSession>empty());
-        beforeReading.accept(found);
-        return missedAfter(nsp, found, found.resumePoint(), new ArrayList<>(), 0).thenApply(Optional::of);
-      });
-    });
+    if (session == null) return CompletableFuture.completedFuture(Optional.empty());
+    beforeReading.accept(session);
+    return missedAfter(nsp, session, after, new ArrayList<>(), 0).thenApply(Optional::of);
   }
 
   /**
